@@ -1,0 +1,139 @@
+"""The one entry point for answering questions, shared by the CLI, the console and the bot.
+
+:class:`Assistant` owns the live search index and swaps it in one assignment when the
+knowledge changes, so a question sees either the old or the new knowledge, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.clock import Clock
+from bot.knowledge.base import Knowledge
+from bot.knowledge.hours import HolidayCalendar, Status, status
+from bot.knowledge.model import Contact, Entry, Place
+from bot.knowledge.phones import Phone, PhoneError, parse_phone
+from bot.search.index import Hit, Outcome, SearchIndex, choices
+from bot.search.normalize import tokens
+
+PlaceSource = Literal["question", "default"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    """A contact with its phone number parsed and its state at the time of the answer."""
+
+    contact: Contact
+    phone: Phone | None
+    status: Status | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    query: str
+    outcome: Outcome
+    results: list[Hit]
+    place: Place | None
+    place_source: PlaceSource | None
+    urgent: bool
+    now: dt.datetime
+    place_only: bool = False  # the question named a town and nothing else
+
+    @property
+    def best(self) -> Entry | None:
+        return self.results[0].entry if self.results and self.outcome == "answer" else None
+
+    @property
+    def candidates(self) -> list[Entry]:
+        """The entries to offer when the outcome is ``choose``."""
+        if self.outcome != "choose":
+            return []
+        return [h.entry for h in choices(self.results)]
+
+    def to_json(self, limit: int = 5) -> dict[str, object]:
+        """The documented machine format of ``caseworker-bot ask --json``."""
+        return {
+            "query": self.query,
+            "outcome": self.outcome,
+            "urgent": self.urgent,
+            "place": self.place.name if self.place else None,
+            "results": [
+                {"id": h.entry.id, "title": h.entry.title, "score": round(h.score, 4)}
+                for h in self.results[:limit]
+            ],
+        }
+
+
+class Assistant:
+    """Answers questions from the current knowledge, aware of place and time."""
+
+    def __init__(self, knowledge: Knowledge, clock: Clock, calendar: HolidayCalendar) -> None:
+        self.clock = clock
+        self.calendar = calendar
+        self._index = SearchIndex(knowledge)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self._index.knowledge
+
+    @property
+    def index(self) -> SearchIndex:
+        return self._index
+
+    def swap(self, knowledge: Knowledge) -> None:
+        """Build the new index completely, then replace the live one in one step."""
+        index = SearchIndex(knowledge)
+        self._index = index
+
+    def answer(
+        self, question: str, place: str | Place | None = None, now: dt.datetime | None = None
+    ) -> Answer:
+        """Answer ``question``; ``place`` (e.g. the user's town) applies if it names none."""
+        index = self._index  # one snapshot for the whole answer
+        default = self.find_place(place) if isinstance(place, str) else place
+        result = index.search(question, default)
+        if result.place is not None:
+            found: Place | None = result.place.place
+            source: PlaceSource | None = "question"
+        elif default is not None and result.hits:
+            found, source = default, "default"
+        else:
+            found, source = None, None
+        return Answer(
+            query=question,
+            outcome=result.outcome,
+            results=result.hits,
+            place=found,
+            place_source=source,
+            urgent=result.urgent,
+            now=now or self.clock.now(),
+            place_only=not result.words and result.place is not None,
+        )
+
+    def find_place(self, name: str) -> Place | None:
+        """A place by its exact name or alias, or as the search would recognise it."""
+        place = self._index.places.by_name(name)
+        if place is not None:
+            return place
+        match = self._index.places.find(tokens(name))
+        return match.place if match else None
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._index.knowledge.entries.get(entry_id)
+
+    def contacts(self, entry: Entry, now: dt.datetime | None = None) -> list[ContactView]:
+        """The entry's contacts with parsed phones and their open/closed state at ``now``."""
+        at = now or self.clock.now()
+        views = []
+        for contact in entry.contacts:
+            phone: Phone | None = None
+            if contact.phone:
+                try:
+                    phone = parse_phone(contact.phone)
+                except PhoneError:  # validated at load; never crash an answer
+                    phone = None
+            state = status(contact.hours, at, self.calendar) if contact.hours else None
+            views.append(ContactView(contact, phone, state))
+        return views

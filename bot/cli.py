@@ -1,0 +1,204 @@
+"""The ``caseworker-bot`` command line: validate, schema, ask, eval, chat, run, …"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import texts
+from bot.assistant import Assistant
+from bot.clock import parse_local_datetime
+from bot.config import Settings, SettingsError, load_settings
+from bot.console import ConsoleChat, format_reply, run_console
+from bot.evaluation import evaluate, read_questions
+from bot.knowledge.loader import LoadResult, load_knowledge
+from bot.knowledge.model import json_schema
+from bot.render import Renderer
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    handler = _COMMANDS[args.command]
+    try:
+        return handler(args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="caseworker-bot",
+        description="Telegram assistant for the integration managers of the Ortenaukreis.",
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    def with_knowledge(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR)"
+        )
+        return sub
+
+    with_knowledge(commands.add_parser("validate", help="check the knowledge files"))
+    commands.add_parser("schema", help="print the JSON Schema of the knowledge format")
+    ask = with_knowledge(commands.add_parser("ask", help="answer one question"))
+    ask.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    ask.add_argument("--at", help="answer as at this ISO date and time")
+    ask.add_argument("--place", help="the asker's town, used when the question names none")
+    ask.add_argument("--json", action="store_true", help="machine-readable output")
+    ask.add_argument(
+        "--batch", action="store_true", help="one question per line on stdin, JSON lines out"
+    )
+    evaluation = with_knowledge(commands.add_parser("eval", help="measure search quality"))
+    evaluation.add_argument("file", type=Path, help="questions file (YAML)")
+    evaluation.add_argument("--json", action="store_true")
+    evaluation.add_argument("--verbose", action="store_true", help="list every miss")
+    with_knowledge(commands.add_parser("chat", help="console chat on the knowledge"))
+    with_knowledge(commands.add_parser("run", help="start the Telegram bot"))
+    return parser
+
+
+def _knowledge_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    return args.knowledge if getattr(args, "knowledge", None) else settings.knowledge_dir
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> LoadResult:
+    return load_knowledge(
+        _knowledge_dir(args, settings),
+        today=settings.clock().today(),
+        stale_after_days=settings.stale_after_days,
+    )
+
+
+def _assistant(args: argparse.Namespace, settings: Settings) -> Assistant | None:
+    result = _load(args, settings)
+    if result.knowledge is None:
+        for problem in result.errors:
+            print(problem, file=sys.stderr)
+        print(
+            f"Wissen in {_knowledge_dir(args, settings)} ist fehlerhaft "
+            f"({len(result.errors)} Fehler); 'caseworker-bot validate' zeigt alle.",
+            file=sys.stderr,
+        )
+        return None
+    return Assistant(result.knowledge, settings.clock(), settings.calendar())
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    result = _load(args, settings)
+    for problem in result.problems:
+        print(problem)
+    if result.knowledge is None:
+        print(f"{len(result.errors)} Fehler, {len(result.warnings)} Warnungen.")
+        return EXIT_INVALID
+    knowledge = result.knowledge
+    print(
+        f"OK: {len(knowledge.files)} Dateien, {len(knowledge.entries)} Einträge, "
+        f"{len(knowledge.places)} Orte, {len(result.warnings)} Warnungen."
+    )
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.batch and not args.question:
+        print("Bitte eine Frage angeben, oder --batch.", file=sys.stderr)
+        return EXIT_USAGE
+    assistant = _assistant(args, settings)
+    if assistant is None:
+        return EXIT_INVALID
+    now = None
+    if args.at:
+        try:
+            now = parse_local_datetime(args.at, settings.zone)
+        except ValueError:
+            print(texts.CONSOLE_TIME_INVALID, file=sys.stderr)
+            return EXIT_USAGE
+    if args.batch:
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            answer = assistant.answer(question, place=args.place, now=now)
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        return EXIT_OK
+    answer = assistant.answer(args.question, place=args.place, now=now)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(format_reply(Renderer(assistant, settings.stale_after_days).answer(answer)))
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(args, settings)
+    if assistant is None:
+        return EXIT_INVALID
+    try:
+        questions = read_questions(args.file)
+    except (OSError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    now = assistant.clock.now()
+    report = evaluate(questions, lambda q: assistant.answer(q, now=now), assistant)
+    if args.json:
+        print(json.dumps(report.to_json()))
+        return EXIT_OK
+    if args.verbose:
+        for failure in report.failures:
+            print(failure)
+    print(
+        f"Fragen: {report.n}\n"
+        f"Top-1: {report.top1:.3f}  Top-3: {report.top3:.3f}  MRR: {report.mrr:.3f}\n"
+        f"Abgelehnt (unbeantwortbar): {report.declined:.3f}\n"
+        f"Falscher Ort: {report.wrong_place}\n"
+        f"Latenz p50: {report.p50_ms:.2f} ms  p99: {report.p99_ms:.2f} ms"
+    )
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(args, settings)
+    if assistant is None:
+        return EXIT_INVALID
+    chat = ConsoleChat(assistant, Renderer(assistant, settings.stale_after_days))
+    return run_console(chat, sys.stdin, sys.stdout)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.telegram_bot_token:
+        if sys.stdin.isatty():
+            print(texts.CONSOLE_NO_TOKEN, file=sys.stderr)
+            return cmd_chat(args, settings)
+        print(texts.RUN_NO_TOKEN, file=sys.stderr)
+        return EXIT_USAGE
+    print("Der Telegram-Betrieb ist noch nicht eingebaut (kommt mit Issue 3).", file=sys.stderr)
+    return EXIT_USAGE
+
+
+_COMMANDS = {
+    "validate": cmd_validate,
+    "schema": cmd_schema,
+    "ask": cmd_ask,
+    "eval": cmd_eval,
+    "chat": cmd_chat,
+    "run": cmd_run,
+}

@@ -1,0 +1,135 @@
+"""The console chat: the bot's answers in a terminal, on the same core and renderer.
+
+Buttons become numbers; typing a number presses that button. This is what a newcomer sees
+first (``caseworker-bot run`` without a token), and what team leads use to try knowledge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TextIO
+
+from bot import actions, texts
+from bot.actions import Action
+from bot.assistant import Assistant
+from bot.clock import parse_local_datetime
+from bot.knowledge.model import Place
+from bot.render import Renderer, Reply, to_plain
+
+
+class ConsoleChat:
+    """One conversation in a terminal; ``handle`` maps a typed line to the printed reply."""
+
+    def __init__(self, assistant: Assistant, renderer: Renderer) -> None:
+        self.assistant = assistant
+        self.renderer = renderer
+        self.place: Place | None = None
+        self.at: dt.datetime | None = None
+        self._buttons: list[Action] = []
+
+    def welcome(self) -> str:
+        knowledge = self.assistant.knowledge
+        return texts.CONSOLE_WELCOME.format(
+            version=knowledge.version, entries=len(knowledge.entries)
+        )
+
+    def handle(self, line: str) -> str | None:
+        """The text to print for one input line; None ends the chat."""
+        text = line.strip()
+        if not text:
+            return ""
+        if text in {"/ende", "/exit", "/quit"}:
+            return None
+        if text.isdigit():
+            index = int(text) - 1
+            if not 0 <= index < len(self._buttons):
+                return texts.CONSOLE_NO_SUCH_BUTTON
+            return self._press(self._buttons[index])
+        command, _, argument = text.partition(" ")
+        handlers: dict[str, Callable[[str], str]] = {
+            "/themen": lambda _: self._show(self.renderer.topics()),
+            "/notfall": lambda _: self._show(self.renderer.emergency(self.place)),
+            "/ort": self._set_place,
+            "/zeit": self._set_time,
+        }
+        if command in handlers:
+            return handlers[command](argument.strip())
+        answer = self.assistant.answer(text, place=self.place, now=self._now())
+        return self._show(self.renderer.answer(answer))
+
+    def _now(self) -> dt.datetime:
+        return self.at or self.assistant.clock.now()
+
+    def _press(self, action: Action) -> str:
+        if action.kind == actions.OPEN_ENTRY:
+            entry = self.assistant.entry(action.args[0])
+            if entry is None:
+                return texts.OUTDATED_BUTTON
+            return self._show(
+                self.renderer.entry(
+                    entry,
+                    now=self._now(),
+                    place=self.place,
+                    place_source="default" if self.place else None,
+                )
+            )
+        if action.kind == actions.TOPICS:
+            return self._show(self.renderer.topics(int(action.args[0])))
+        if action.kind == actions.TOPIC:
+            reply = self.renderer.topic(action.args[0], int(action.args[1]))
+            return self._show(reply) if reply else texts.OUTDATED_BUTTON
+        if action.kind == actions.FEEDBACK:
+            return texts.FEEDBACK_THANKS
+        return texts.OUTDATED_BUTTON
+
+    def _set_place(self, name: str) -> str:
+        if not name:
+            self.place = None
+            return texts.CONSOLE_PLACE_CLEARED
+        place = self.assistant.find_place(name)
+        if place is None:
+            return texts.CONSOLE_PLACE_UNKNOWN.format(place=name)
+        self.place = place
+        return texts.CONSOLE_PLACE_SET.format(place=place.name)
+
+    def _set_time(self, value: str) -> str:
+        try:
+            self.at = parse_local_datetime(value, self.assistant.clock.timezone)
+        except ValueError:
+            return texts.CONSOLE_TIME_INVALID
+        return texts.CONSOLE_TIME_SET.format(when=f"{self.at:%d.%m.%Y %H:%M}")
+
+    def _show(self, reply: Reply) -> str:
+        self._buttons = [button.action for row in reply.buttons for button in row]
+        return format_reply(reply)
+
+
+def format_reply(reply: Reply) -> str:
+    """A reply as terminal text: plain text, then the buttons numbered from 1."""
+    lines = [to_plain(reply.html)]
+    labels = [button.label for row in reply.buttons for button in row]
+    if labels:
+        lines.append("")
+        lines.extend(f"  [{i}] {label}" for i, label in enumerate(labels, 1))
+    return "\n".join(lines)
+
+
+def run_console(chat: ConsoleChat, stdin: TextIO, stdout: TextIO, prompt: str = "> ") -> int:
+    """Read questions until end of input or /ende."""
+    print(chat.welcome(), file=stdout)
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            stdout.write(prompt)
+            stdout.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        reply = chat.handle(line)
+        if reply is None:
+            break
+        if reply:
+            print(reply + "\n", file=stdout)
+    print(texts.CONSOLE_BYE, file=stdout)
+    return 0

@@ -1,0 +1,233 @@
+"""Loading a knowledge directory: every file parsed, validated and checked as one whole.
+
+``load_knowledge`` never raises for bad content; it returns the problems, each with its file
+and line, and a :class:`Knowledge` only when there are no errors. Callers that already serve a
+working knowledge base keep it when a new load fails: a broken file never replaces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from bot.knowledge.base import Knowledge, Origin
+from bot.knowledge.checks import check_knowledge
+from bot.knowledge.model import Category, Entry, KnowledgeFile, Place
+from bot.knowledge.yamlsource import LineMap, YamlSourceError, parse_yaml
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding of validation, printed as ``FILE:LINE: message``."""
+
+    file: str
+    line: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "Warnung: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One parsed and schema-valid knowledge file."""
+
+    name: str
+    text: str
+    content: KnowledgeFile
+    lines: LineMap
+
+
+@dataclass
+class LoadResult:
+    knowledge: Knowledge | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return self.knowledge is not None
+
+
+def read_directory(directory: Path) -> dict[str, str]:
+    """The texts of all ``*.yaml`` files below ``directory``, by path relative to it."""
+    texts: dict[str, str] = {}
+    for path in sorted(directory.rglob("*.yaml")):
+        if path.is_file():
+            name = path.relative_to(directory).as_posix()
+            raw = path.read_bytes()
+            texts[name] = raw.decode("utf-8", errors="replace")
+    return texts
+
+
+def load_knowledge(
+    directory: Path,
+    *,
+    today: dt.date | None = None,
+    stale_after_days: int = 180,
+    overrides: Mapping[str, str | None] | None = None,
+) -> LoadResult:
+    """Load every file of ``directory``; ``overrides`` replaces (text) or removes (None) files.
+
+    Overrides let an upload or an edit be validated together with the rest of the knowledge
+    before anything is written to disk.
+    """
+    if not directory.is_dir():
+        return LoadResult(None, [Problem(str(directory), 1, "Wissensverzeichnis fehlt")])
+    texts = read_directory(directory)
+    for name, text in (overrides or {}).items():
+        if text is None:
+            texts.pop(name, None)
+        else:
+            texts[name] = text
+    return load_texts(texts, display_dir=directory, today=today, stale_after_days=stale_after_days)
+
+
+def load_texts(
+    texts: Mapping[str, str],
+    *,
+    display_dir: Path | None = None,
+    today: dt.date | None = None,
+    stale_after_days: int = 180,
+) -> LoadResult:
+    """Parse, validate and check a set of files given by name and text."""
+    problems: list[Problem] = []
+    sources: list[SourceFile] = []
+
+    def shown(name: str) -> str:
+        return str(display_dir / name) if display_dir is not None else name
+
+    if not texts:
+        return LoadResult(None, [Problem(shown("."), 1, "keine *.yaml-Dateien gefunden")])
+    for name in sorted(texts):
+        source, file_problems = parse_file(name, texts[name], shown(name))
+        problems.extend(file_problems)
+        if source is not None:
+            sources.append(source)
+    if any(p.severity == "error" for p in problems):
+        return LoadResult(None, problems)
+
+    knowledge = _assemble(sources)
+    for finding in check_knowledge(
+        knowledge, today=today or dt.date.today(), stale_after_days=stale_after_days
+    ):
+        source = next(s for s in sources if s.name == finding.file)
+        problems.append(
+            Problem(
+                shown(finding.file),
+                source.lines.line_of(finding.path),
+                finding.message,
+                finding.severity,
+            )
+        )
+    if any(p.severity == "error" for p in problems):
+        return LoadResult(None, problems)
+    return LoadResult(knowledge, problems)
+
+
+def parse_file(name: str, text: str, shown: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Parse one file and validate it against the schema; problems carry ``shown`` as file."""
+    try:
+        data, lines = parse_yaml(text)
+    except YamlSourceError as exc:
+        return None, [Problem(shown, exc.line, exc.message)]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [
+            Problem(shown, 1, "oberste Ebene muss eine Zuordnung sein (categories:, entries: …)")
+        ]
+    try:
+        content = KnowledgeFile.model_validate(data)
+    except ValidationError as exc:
+        return None, [
+            Problem(shown, lines.line_of(tuple(err["loc"])), _describe(err, data))
+            for err in exc.errors()
+        ]
+    return SourceFile(name, text, content, lines), []
+
+
+def _describe(error: Mapping[str, object], data: object) -> str:
+    """A precise German message: which entry, which field, what was expected."""
+    loc: tuple[object, ...] = tuple(error["loc"])  # type: ignore[arg-type]
+    where = _where(loc, data)
+    kind = str(error["type"])
+    field_name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        return f"{where}: unbekanntes Feld '{field_name}' (Tippfehler?)"
+    if kind == "missing":
+        return f"{where}: Pflichtfeld '{field_name}' fehlt"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}"
+
+
+def _where(loc: tuple[object, ...], data: object) -> str:
+    """``entries[3] (id polizei-lahr), contacts[0].phone`` for a location."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+            if isinstance(node, dict):
+                ident = node.get("id") or node.get("name")
+                if isinstance(ident, str):
+                    label += f" ({ident})"
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "Datei"
+
+
+def _assemble(sources: list[SourceFile]) -> Knowledge:
+    categories: dict[str, Category] = {}
+    entries: dict[str, Entry] = {}
+    places: list[Place] = []
+    synonyms: list[list[str]] = []
+    origins: dict[str, Origin] = {}
+    for source in sources:
+        for index, category in enumerate(source.content.categories):
+            categories.setdefault(category.id, category)
+            origin = Origin(source.name, ("categories", index))
+            origins.setdefault(f"category:{category.id}", origin)
+        for index, entry in enumerate(source.content.entries):
+            entries.setdefault(entry.id, entry)
+            origins.setdefault(entry.id, Origin(source.name, ("entries", index)))
+        for index, place in enumerate(source.content.places):
+            places.append(place)
+            origins.setdefault(f"place:{place.name}", Origin(source.name, ("places", index)))
+        synonyms.extend(source.content.synonyms)
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.name.encode() + b"\0" + source.text.encode() + b"\0")
+    return Knowledge(
+        categories=categories,
+        entries=entries,
+        places=places,
+        synonyms=synonyms,
+        origins=origins,
+        files={source.name: source.text for source in sources},
+        contents={source.name: source.content for source in sources},
+        version=digest.hexdigest()[:12],
+    )

@@ -1,0 +1,252 @@
+"""Turning answers and menus into replies: HTML text plus buttons, independent of Telegram.
+
+The Telegram handlers send a :class:`Reply` as a message with an inline keyboard; the console
+prints the same reply as plain text with numbered buttons. Everything that comes from the
+knowledge or from a user is HTML-escaped here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from bot import actions, texts
+from bot.actions import Action
+from bot.assistant import Answer, Assistant, ContactView
+from bot.knowledge.base import Knowledge
+from bot.knowledge.hours import OpenState
+from bot.knowledge.model import Entry, Place
+
+PAGE_SIZE = 8
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to show: HTML (Telegram's subset) and rows of buttons."""
+
+    html: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Renders with the assistant's knowledge, clock and settings."""
+
+    assistant: Assistant
+    stale_after_days: int = 180
+    can_escalate: bool = False
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def answer(self, answer: Answer) -> Reply:
+        if answer.outcome == "answer" and answer.best is not None:
+            return self.entry(
+                answer.best,
+                now=answer.now,
+                place=answer.place,
+                place_source=answer.place_source,
+                urgent=answer.urgent,
+            )
+        lead = [texts.EMERGENCY_LINES] if answer.urgent else []
+        if answer.outcome == "choose":
+            heading = texts.CHOOSE
+            if answer.place_only and answer.place is not None:
+                heading = texts.PLACE_OVERVIEW.format(place=esc(answer.place.name))
+            rows = [
+                [Button(_short(e.title), Action(actions.OPEN_ENTRY, (e.id,)))]
+                for e in answer.candidates
+            ]
+            rows += self._urgent_row(answer.urgent)
+            return Reply("\n\n".join([*lead, heading]), rows)
+        rows = [[Button("📚 Themen", Action(actions.TOPICS, ("0",)))]]
+        rows += self._urgent_row(answer.urgent)
+        return Reply("\n\n".join([*lead, texts.NOTHING_FOUND]), rows)
+
+    def entry(
+        self,
+        entry: Entry,
+        *,
+        now: dt.datetime | None = None,
+        place: Place | None = None,
+        place_source: str | None = None,
+        urgent: bool = False,
+    ) -> Reply:
+        at = now or self.assistant.clock.now()
+        blocks: list[str] = []
+        if urgent:
+            blocks.append(texts.EMERGENCY_LINES)
+        heading = f"<b>{esc(entry.title)}</b>"
+        if place is not None and place_source == "question":
+            heading += "\n" + texts.PLACE_FROM_QUESTION.format(place=esc(place.name))
+        elif place is not None and place_source == "default":
+            heading += "\n" + texts.PLACE_FROM_DEFAULT.format(place=esc(place.name))
+        blocks.append(heading)
+        blocks.extend(esc(p.strip()) for p in re.split(r"\n\s*\n", entry.text) if p.strip())
+        if entry.steps:
+            numbered = "\n".join(f"{i}. {esc(step)}" for i, step in enumerate(entry.steps, 1))
+            blocks.append(f"{texts.STEPS_HEADING}\n{numbered}")
+        rows: list[list[Button]] = []
+        views = self.assistant.contacts(entry, at)
+        if views:
+            blocks.append(texts.CONTACTS_HEADING)
+        for view in views:
+            block, after_hours = self._contact(view, at)
+            blocks.append(block)
+            if after_hours is not None:
+                label = texts.AFTER_HOURS_BUTTON.format(title=_short(after_hours.title))
+                rows.append([Button(label, Action(actions.OPEN_ENTRY, (after_hours.id,)))])
+        blocks.append(self._verification(entry, at.date()))
+        for related_id in entry.related:
+            related = self.assistant.entry(related_id)
+            if related is not None:
+                label = texts.RELATED_BUTTON.format(title=_short(related.title))
+                rows.append([Button(label, Action(actions.OPEN_ENTRY, (related.id,)))])
+        rows += self._urgent_row(urgent)
+        rows.append(
+            [
+                Button(texts.FEEDBACK_UP, Action(actions.FEEDBACK, ("+", entry.id))),
+                Button(texts.FEEDBACK_DOWN, Action(actions.FEEDBACK, ("-", entry.id))),
+            ]
+        )
+        return Reply("\n\n".join(blocks), rows)
+
+    def _contact(self, view: ContactView, at: dt.datetime) -> tuple[str, Entry | None]:
+        contact = view.contact
+        role = f" ({esc(contact.role)})" if contact.role else ""
+        lines = [f"<b>{esc(contact.name)}</b>{role}"]
+        if view.phone is not None:
+            lines.append(texts.PHONE.format(phone=esc(view.phone.display)))
+        if contact.email:
+            lines.append(texts.EMAIL.format(email=esc(contact.email)))
+        if contact.address:
+            lines.append(texts.ADDRESS.format(address=esc(contact.address)))
+        after_hours: Entry | None = None
+        state = view.status
+        if state is not None:
+            holiday = texts.HOLIDAY_NOTE.format(name=esc(state.holiday)) if state.holiday else ""
+            if state.state is OpenState.OPEN:
+                if state.next_change is None:
+                    lines.append(texts.OPEN_NOW)
+                else:
+                    when = f"{state.next_change:%H:%M}"
+                    if state.next_change.date() != at.date():
+                        when = texts.weekday_time(state.next_change, at)
+                    lines.append(texts.OPEN_NOW_UNTIL.format(when=when))
+            elif state.state is OpenState.CLOSED:
+                if state.next_change is None:
+                    lines.append(texts.CLOSED_NOW + holiday)
+                else:
+                    when = texts.weekday_time(state.next_change, at)
+                    if state.next_change.date() == at.date():
+                        when = f"heute {when}"
+                    lines.append(texts.CLOSED_NOW_OPENS.format(when=when) + holiday)
+                if contact.after_hours:
+                    after_hours = self.assistant.entry(contact.after_hours)
+                    if after_hours is not None:
+                        lines.append(texts.AFTER_HOURS.format(title=esc(after_hours.title)))
+            else:
+                lines.append(texts.UNKNOWN_NOW.format(hours=esc(contact.hours or "")))
+        return "\n".join(lines), after_hours
+
+    def _verification(self, entry: Entry, today: dt.date) -> str:
+        if entry.verified is None:
+            line = texts.NEVER_VERIFIED
+        elif (today - entry.verified).days > self.stale_after_days:
+            line = texts.STALE.format(
+                date=texts.german_date(entry.verified), days=self.stale_after_days
+            )
+        else:
+            line = texts.VERIFIED.format(date=texts.german_date(entry.verified))
+        if entry.source:
+            line += "\n<i>" + texts.SOURCE.format(source=esc(entry.source)) + "</i>"
+        return line
+
+    def _urgent_row(self, urgent: bool) -> list[list[Button]]:
+        if urgent and self.can_escalate:
+            return [[Button(texts.ESCALATE_BUTTON, Action("x"))]]
+        return []
+
+    # -- browsing --------------------------------------------------------------------------
+
+    def topics(self, page: int = 0) -> Reply:
+        knowledge = self.assistant.knowledge
+        categories = [c for c in knowledge.categories.values() if knowledge.entries_in(c.id)]
+        items, nav = _page(categories, page, lambda p: Action(actions.TOPICS, (str(p),)))
+        rows = [[Button(c.label, Action(actions.TOPIC, (c.id, "0")))] for c in items]
+        return Reply(texts.TOPICS, rows + nav)
+
+    def topic(self, category_id: str, page: int = 0) -> Reply | None:
+        knowledge = self.assistant.knowledge
+        category = knowledge.categories.get(category_id)
+        if category is None:
+            return None
+        entries = knowledge.entries_in(category_id)
+        items, nav = _page(entries, page, lambda p: Action(actions.TOPIC, (category_id, str(p))))
+        rows = [[Button(_short(e.title), Action(actions.OPEN_ENTRY, (e.id,)))] for e in items]
+        rows += nav
+        rows.append([Button(texts.BACK, Action(actions.TOPICS, ("0",)))])
+        return Reply(texts.TOPIC.format(label=esc(category.label)), rows)
+
+    def emergency(self, place: Place | None) -> Reply:
+        """The urgent entries, one tap each; the user's own police station first."""
+        knowledge = self.assistant.knowledge
+        rows: list[list[Button]] = []
+        own = own_police(knowledge, place)
+        if own is not None:
+            label = texts.EMERGENCY_OWN_POLICE.format(title=_short(own.title))
+            rows.append([Button(label, Action(actions.OPEN_ENTRY, (own.id,)))])
+        for entry in knowledge.entries.values():
+            if entry.urgent and (own is None or entry.id != own.id):
+                if entry.scope and (place is None or not set(place.tags) & set(entry.scope)):
+                    continue
+                rows.append([Button(_short(entry.title), Action(actions.OPEN_ENTRY, (entry.id,)))])
+        return Reply(texts.EMERGENCY_MENU, rows)
+
+
+def own_police(knowledge: Knowledge, place: Place | None) -> Entry | None:
+    """The police entry scoped to the place's district, if the place is known."""
+    if place is None:
+        return None
+    tags = set(place.tags)
+    for entry in knowledge.entries.values():
+        if entry.category == "polizei" and entry.scope and tags.intersection(entry.scope):
+            return entry
+    return None
+
+
+def _page(
+    items: Sequence[T], page: int, action_for: Callable[[int], Action]
+) -> tuple[Sequence[T], list[list[Button]]]:
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    chunk = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(Button(texts.PREVIOUS_PAGE, action_for(page - 1)))
+    if page < pages - 1:
+        nav.append(Button(texts.NEXT_PAGE, action_for(page + 1)))
+    return chunk, [nav] if nav else []
+
+
+def _short(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def to_plain(markup: str) -> str:
+    """Telegram HTML to plain text, for the console and for tests."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))

@@ -1,0 +1,298 @@
+"""The search index: built once per knowledge load, answering is pure in-memory work.
+
+Scoring is a field-weighted BM25 variant over Snowball stems. Every query word is expanded
+before look-up: synonyms from the knowledge, German compounds (``gewaltschutz`` meets
+``gewaltschutzkonzept`` and the reverse), and typos (Levenshtein via ``rapidfuzz``). Each
+expansion carries a factor < 1 so exact words win. A place named in the question restricts
+the entries to those valid there; entries scoped to that place are preferred.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.knowledge.base import Knowledge
+from bot.knowledge.model import Entry, Place
+from bot.search.danger import sounds_urgent
+from bot.search.normalize import STOPWORDS, fold, stem, tokens
+from bot.search.places import PlaceFinder, PlaceMatch
+
+Outcome = Literal["answer", "choose", "none"]
+
+# Field weights: what a caseworker types is most often in the title or the keywords.
+_WEIGHTS = {"title": 3.0, "keywords": 3.0, "category": 1.0, "contacts": 1.5, "text": 1.0}
+_K1 = 1.2
+_B = 0.5
+_SYNONYM = 0.9
+_COMPOUND = 0.75
+_MIN_PART = 4  # shortest word part that counts as a compound member
+_MAX_EXPANSIONS = 40
+_SCOPE_BOOST = 1.5  # an entry scoped to the named place beats a general one
+_UNPLACED_SCOPED = 0.8  # without a place, general entries beat town-specific ones
+_PHRASE_BONUS = 0.6  # per whole keyword phrase found in the question
+
+# Decisions, tuned on tests/eval/questions.yaml (see docs/benchmarks.md).
+MIN_SCORE = 1.2
+MIN_COVERAGE = 0.5
+CHOOSE_RATIO = 0.8
+MAX_CHOICES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry: Entry
+    score: float
+    coverage: float  # share of the question's (idf-weighted) words this entry matched
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    outcome: Outcome
+    hits: list[Hit]
+    place: PlaceMatch | None
+    urgent: bool
+    words: list[str] = field(default_factory=list)  # folded content words used to search
+
+
+@dataclass(frozen=True, slots=True)
+class _Expansion:
+    term: str
+    factor: float
+
+
+class SearchIndex:
+    """Inverted index over the entries of one :class:`Knowledge`."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.entries: list[Entry] = list(knowledge.entries.values())
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._lengths: list[float] = []
+        self._phrases: list[list[tuple[str, ...]]] = []
+        self._build()
+        self._vocab = sorted(self._postings)
+        self._vocab_set = frozenset(self._vocab)
+        self._reversed = sorted(term[::-1] for term in self._vocab)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self._vocab:
+            self._by_length[len(term)].append(term)
+        self._synonyms = self._build_synonyms(knowledge.synonyms)
+        ordinary = {t for e in self.entries for t in tokens(_entry_text(e))}
+        self.places = PlaceFinder(knowledge.places, ordinary)
+        self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        weighted: list[dict[str, float]] = []
+        for entry in self.entries:
+            counts: dict[str, float] = defaultdict(float)
+            category = self.knowledge.categories.get(entry.category)
+            fields = {
+                "title": entry.title,
+                "keywords": " ".join(entry.keywords),
+                "category": f"{entry.category} {category.label if category else ''}",
+                "contacts": " ".join(f"{c.name} {c.role or ''}" for c in entry.contacts),
+                "text": " ".join([entry.text, *entry.steps]),
+            }
+            for name, text in fields.items():
+                for word in tokens(text):
+                    if word not in STOPWORDS:
+                        counts[stem(word)] += _WEIGHTS[name]
+            weighted.append(counts)
+            self._phrases.append(
+                [
+                    phrase
+                    for phrase in (
+                        tuple(stem(w) for w in tokens(k) if w not in STOPWORDS)
+                        for k in [*entry.keywords, entry.title]
+                    )
+                    if len(phrase) >= 2
+                ]
+            )
+        self._lengths = [sum(c.values()) for c in weighted]
+        average = sum(self._lengths) / len(self._lengths) if self._lengths else 1.0
+        self._avg_length = average or 1.0
+        documents: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index, counts in enumerate(weighted):
+            for term, weight in counts.items():
+                documents[term].append((index, weight))
+        n = len(self.entries)
+        self._idf = {
+            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for term, p in documents.items()
+        }
+        self._postings = dict(documents)
+
+    @staticmethod
+    def _build_synonyms(groups: Iterable[list[str]]) -> dict[str, set[str]]:
+        mapping: dict[str, set[str]] = defaultdict(set)
+        for group in groups:
+            stems = {stem(w) for member in group for w in tokens(member) if w not in STOPWORDS}
+            for s in stems:
+                mapping[s] |= stems - {s}
+        return dict(mapping)
+
+    # -- querying -----------------------------------------------------------------------
+
+    def search(self, question: str, place: Place | None = None) -> SearchResult:
+        """Rank the entries for ``question``; ``place`` applies when the question names none."""
+        words = tokens(question)
+        urgent = sounds_urgent(words)
+        match = self.places.find(words)
+        if match is not None:
+            words = words[: match.start] + words[match.end :]
+            place = match.place
+        content = [w for w in words if w not in STOPWORDS]
+        stems = list(dict.fromkeys(stem(w) for w in content))
+        if not stems:
+            hits = self._place_overview(place) if match is not None and place else []
+            outcome: Outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
+            return SearchResult(question, outcome, hits, match, urgent, content)
+        hits = self._rank(stems, place)
+        return SearchResult(question, _decide(hits), hits, match, urgent, content)
+
+    def _rank(self, stems: list[str], place: Place | None) -> list[Hit]:
+        allowed_tags = set(place.tags) if place else None
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, float] = defaultdict(float)
+        total_weight = 0.0
+        for term in stems:
+            expansions = self._expand(term)
+            weight = max((self._idf[x.term] for x in expansions), default=_UNKNOWN_IDF)
+            total_weight += weight
+            best: dict[int, float] = {}
+            for expansion in expansions:
+                idf = self._idf[expansion.term] * expansion.factor
+                for doc, tf in self._postings[expansion.term]:
+                    norm = (
+                        tf
+                        * (_K1 + 1)
+                        / (tf + _K1 * (1 - _B + _B * self._lengths[doc] / self._avg_length))
+                    )
+                    value = idf * norm
+                    if value > best.get(doc, 0.0):
+                        best[doc] = value
+            for doc, value in best.items():
+                scores[doc] += value
+                matched[doc] += weight
+        phrase_terms = set(stems)
+        hits: list[Hit] = []
+        for doc, score in scores.items():
+            entry = self.entries[doc]
+            if entry.scope:
+                if allowed_tags is None:
+                    score *= _UNPLACED_SCOPED
+                elif allowed_tags.isdisjoint(entry.scope):
+                    continue
+                else:
+                    score *= _SCOPE_BOOST
+            for phrase in self._phrases[doc]:
+                if phrase_terms.issuperset(phrase):
+                    score += _PHRASE_BONUS * len(phrase)
+            coverage = matched[doc] / total_weight if total_weight else 0.0
+            hits.append(Hit(entry, round(score, 4), round(coverage, 3)))
+        hits.sort(key=lambda h: (-h.score, h.entry.id))
+        return hits
+
+    def _place_overview(self, place: Place) -> list[Hit]:
+        """A question that only names a town: the entries made for that town."""
+        tags = set(place.tags)
+        scoped = [e for e in self.entries if e.scope and tags.intersection(e.scope)]
+        scoped.sort(key=lambda e: (e.category != "polizei", e.title))
+        return [Hit(e, 1.0, 1.0) for e in scoped[:MAX_CHOICES]]
+
+    def _expand_uncached(self, term: str) -> tuple[_Expansion, ...]:
+        found: dict[str, float] = {}
+
+        def add(candidate: str, factor: float) -> None:
+            if candidate in self._vocab_set and factor > found.get(candidate, 0.0):
+                found[candidate] = factor
+
+        add(term, 1.0)
+        for synonym in self._synonyms.get(term, ()):
+            add(synonym, _SYNONYM)
+        if term not in self._vocab_set and len(term) >= 4:
+            for candidate, distance in self._fuzzy(term):
+                add(candidate, 1.0 - 0.15 * distance)
+                for synonym in self._synonyms.get(candidate, ()):
+                    add(synonym, _SYNONYM * (1.0 - 0.15 * distance))
+        if len(term) >= _MIN_PART:
+            for candidate in self._compounds(term):
+                add(candidate, _COMPOUND)
+        ranked = sorted(found.items(), key=lambda item: -item[1])[:_MAX_EXPANSIONS]
+        return tuple(_Expansion(t, f) for t, f in ranked)
+
+    def _fuzzy(self, term: str) -> list[tuple[str, int]]:
+        limit = 1 if len(term) < 8 else 2
+        choices = [
+            t
+            for size in range(len(term) - limit, len(term) + limit + 1)
+            for t in self._by_length.get(size, ())
+        ]
+        found = process.extract(
+            term, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=8
+        )
+        return [(choice, int(distance)) for choice, distance, _ in found]
+
+    def _compounds(self, term: str) -> list[str]:
+        """Vocabulary words that contain ``term`` as a part, or are parts of it."""
+        found: list[str] = []
+        # Longer words starting with the term: gewaltschutz -> gewaltschutzkonzept.
+        start = bisect.bisect_left(self._vocab, term)
+        for candidate in self._vocab[start : start + _MAX_EXPANSIONS]:
+            if not candidate.startswith(term):
+                break
+            found.append(candidate)
+        # Longer words ending with it: schutz -> gewaltschutz.
+        reversed_term = term[::-1]
+        start = bisect.bisect_left(self._reversed, reversed_term)
+        for candidate in self._reversed[start : start + _MAX_EXPANSIONS]:
+            if not candidate.startswith(reversed_term):
+                break
+            found.append(candidate[::-1])
+        # Parts of the term: gewaltschutzkonzept -> gewaltschutz, gewalt, konzept.
+        for size in range(len(term) - 1, _MIN_PART - 1, -1):
+            for part in (term[:size], term[-size:]):
+                if part in self._vocab_set:
+                    found.append(part)
+        return found
+
+
+_UNKNOWN_IDF = 2.0  # weight of a question word the knowledge has never seen
+
+
+def _entry_text(entry: Entry) -> str:
+    return " ".join([entry.title, *entry.keywords, entry.text, *entry.steps])
+
+
+def _decide(hits: list[Hit]) -> Outcome:
+    if not hits:
+        return "none"
+    best = hits[0]
+    if best.score < MIN_SCORE or best.coverage < MIN_COVERAGE:
+        return "none"
+    close = [h for h in hits[1:MAX_CHOICES] if h.score >= best.score * CHOOSE_RATIO]
+    return "choose" if close else "answer"
+
+
+def choices(hits: list[Hit]) -> list[Hit]:
+    """The candidates to offer for a ``choose`` outcome (two to four)."""
+    if not hits:
+        return []
+    best = hits[0].score
+    return [h for h in hits[:MAX_CHOICES] if h.score >= best * CHOOSE_RATIO]
+
+
+def folded_question(question: str) -> str:
+    """The normalised form of a question, as stored in the question log."""
+    return fold(question)

@@ -1,0 +1,65 @@
+"""German-aware text normalisation: case and umlaut folding, tokens, stems.
+
+Folding maps ``münchen``, ``muenchen`` and ``munchen`` to the same form and ``straße`` to
+``strasse``, so users may type either way. Stemming uses the Snowball German stemmer
+(``snowballstemmer``), so inflections (``Drohung``, ``droht``; ``Hausacher``) meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_DIGRAPHS = re.compile(r"(?<!q)(ae|oe|ue)")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+# Words that carry no meaning for finding an entry. Kept short on purpose: BM25-style
+# weighting already discounts frequent words, and a negation or a number may matter.
+_STOPWORDS_AS_TYPED = frozenset(
+    """
+    a aber als am an auch auf aus bei bin bis bitte da das dass dem den der des die dies diese
+    dieser du durch ein eine einem einen einer eines er es fuer gibt habe hat hier ich ihr im
+    in ist ja jetzt kann man mein meine mir mit muss nach noch nur ob oder sein sich sie sind
+    so soll ueber um und uns vom von vor war was welche welcher wem wen wer wie wir wird wo zu
+    zum zur mache machen tun tue hallo hilfe brauche bekomme finde erreiche erreichen kontakt
+    nummer telefon telefonnummer tel nr anrufen rufen ruf gerade schnell dringend frage
+    """.split()  # noqa: SIM905
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, fold umlauts and ß both ways, drop accents and punctuation."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTS)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = _DIGRAPHS.sub(lambda m: m.group(1)[0], text)
+    return " ".join(_TOKEN.findall(text))
+
+
+# Folded like the questions they are compared with ("fuer" becomes "fur").
+STOPWORDS = frozenset(fold(w) for w in _STOPWORDS_AS_TYPED)
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens of ``text``."""
+    return fold(text).split()
+
+
+_stemmer = snowballstemmer.stemmer("german")
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """Snowball German stem of a folded token; numbers and short tokens stay as they are."""
+    if len(token) <= 3 or token.isdigit():
+        return token
+    result: str = _stemmer.stemWord(token)
+    return result
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the meaningful words of ``text``, in order."""
+    return [stem(t) for t in tokens(text) if t not in STOPWORDS]

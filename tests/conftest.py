@@ -1,0 +1,125 @@
+"""Shared fixtures: real knowledge files written to temporary directories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.clock import Clock
+from bot.knowledge.hours import HolidayCalendar
+from bot.knowledge.loader import load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_KNOWLEDGE = ROOT / "knowledge"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+# A small but complete knowledge base: two districts, a closing office, an emergency entry.
+MINIMAL = {
+    "categories.yaml": """\
+        categories:
+          - id: notruf
+            label: Notruf
+          - id: polizei
+            label: Polizei
+          - id: behoerden
+            label: Behörden
+        """,
+    "places.yaml": """\
+        places:
+          - name: Lahr
+            aliases: [Lahr/Schwarzwald, Sulz, Kippenheimweiler]
+            tags: [revier-lahr]
+          - name: Hausach
+            tags: [revier-haslach]
+        synonyms:
+          - [Polizei, Revier, Bullen]
+        """,
+    "entries.yaml": """\
+        entries:
+          - id: notruf
+            title: Notruf 110 und 112
+            category: notruf
+            keywords: [Notruf, Notfall]
+            text: Bei akuter Gefahr sofort 110 oder 112 wählen.
+            urgent: true
+            verified: 2026-11-20
+            contacts:
+              - name: Polizei-Notruf
+                phone: "110"
+                hours: "24/7"
+          - id: polizei-lahr
+            title: Polizeirevier Lahr
+            category: polizei
+            keywords: [Revier Lahr]
+            scope: [revier-lahr]
+            text: Das Revier Lahr ist für Lahr zuständig.
+            contacts:
+              - name: Polizeirevier Lahr
+                phone: "+49 7821 277-0"
+          - id: polizei-haslach
+            title: Polizeirevier Haslach
+            category: polizei
+            keywords: [Revier Haslach]
+            scope: [revier-haslach]
+            text: Das Revier Haslach ist für Hausach zuständig.
+          - id: migrationsamt
+            title: Migrationsamt
+            category: behoerden
+            keywords: [Ausländerbehörde, Aufenthalt]
+            text: Das Migrationsamt ist für Aufenthaltsfragen zuständig.
+            verified: 2026-11-01
+            contacts:
+              - name: Migrationsamt
+                phone: "0781 805 1660"
+                email: migrationsamt@ortenaukreis.de
+                hours: "Mo-Fr 08:00-16:00"
+                after_hours: notruf
+        """,
+}
+
+
+MINIMAL = {name: textwrap.dedent(text) for name, text in MINIMAL.items()}
+
+
+def write_files(directory: Path, files: dict[str, str]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def minimal_dir(tmp_path: Path) -> Path:
+    return write_files(tmp_path / "knowledge", MINIMAL)
+
+
+@pytest.fixture
+def make_knowledge(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write MINIMAL with some files replaced (text) and return the directory."""
+    counter = iter(range(1000))
+
+    def make(changes: dict[str, str]) -> Path:
+        files = {**MINIMAL, **changes}
+        return write_files(tmp_path / f"knowledge{next(counter)}", files)
+
+    return make
+
+
+def clock_at(text: str) -> Clock:
+    return Clock(BERLIN, dt.datetime.fromisoformat(text).replace(tzinfo=BERLIN))
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Assistant:
+    """The assistant over the shipped knowledge, as the bot would start it."""
+    result = load_knowledge(SHIPPED_KNOWLEDGE, today=dt.date(2026, 11, 25))
+    assert result.knowledge is not None, "\n".join(map(str, result.errors))
+    return Assistant(result.knowledge, Clock(BERLIN), HolidayCalendar("BW"))
