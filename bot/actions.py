@@ -33,6 +33,7 @@ TOPICS = "t"  # (page,)
 TOPIC = "c"  # (category_id, page)
 EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
+INVITE = "i"  # (role,)
 
 
 def encode(action: Action) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,9 @@ from bot.evaluation import evaluate, read_questions
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.knowledge.model import json_schema
 from bot.render import Renderer
+from bot.services import StartupError
+from bot.storage.database import Database, StorageError
+from bot.storage.users import Role, UserStore
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -71,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--verbose", action="store_true", help="list every miss")
     with_knowledge(commands.add_parser("chat", help="console chat on the knowledge"))
     with_knowledge(commands.add_parser("run", help="start the Telegram bot"))
+    users = commands.add_parser("users", help="registered people").add_subparsers(
+        dest="action", required=True
+    )
+    add = users.add_parser("add", help="register a Telegram user id")
+    add.add_argument("user_id", type=int)
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.CASEWORKER.value)
+    users.add_parser("list", help="list registered people")
+    remove = users.add_parser("remove", help="unregister a Telegram user id")
+    remove.add_argument("user_id", type=int)
     return parser
 
 
@@ -190,8 +203,45 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             return cmd_chat(args, settings)
         print(texts.RUN_NO_TOKEN, file=sys.stderr)
         return EXIT_USAGE
-    print("Der Telegram-Betrieb ist noch nicht eingebaut (kommt mit Issue 3).", file=sys.stderr)
-    return EXIT_USAGE
+    from bot import app, logs
+
+    logs.configure(settings.log_level, settings.telegram_bot_token)
+    try:
+        app.run(settings)
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_users(args, settings))
+
+
+async def _users(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        db = await Database.open(settings.database_path)
+    except (StorageError, OSError) as exc:
+        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        users = UserStore(db, frozenset(settings.admin_user_ids))
+        now = settings.clock().now()
+        if args.action == "add":
+            user = await users.add(args.user_id, Role(args.role), now)
+            print(f"{user.user_id} ist registriert als {user.role.value}.")
+        elif args.action == "remove":
+            if not await users.remove(args.user_id):
+                print(f"{args.user_id} ist nicht registriert (oder Admin aus ADMIN_USER_IDS).")
+                return EXIT_INVALID
+            print(f"{args.user_id} ist entfernt.")
+        else:
+            for user in await users.all():
+                seen = user.last_seen.isoformat() if user.last_seen else "-"
+                print(f"{user.user_id}\t{user.role.value}\t{user.display_name}\t{seen}")
+        return EXIT_OK
+    finally:
+        await db.close()
 
 
 _COMMANDS = {
@@ -201,4 +251,5 @@ _COMMANDS = {
     "eval": cmd_eval,
     "chat": cmd_chat,
     "run": cmd_run,
+    "users": cmd_users,
 }

@@ -250,3 +250,58 @@ def _short(title: str, limit: int = 60) -> str:
 def to_plain(markup: str) -> str:
     """Telegram HTML to plain text, for the console and for tests."""
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(markup: str, limit: int = 4096) -> list[str]:
+    """Split HTML at paragraph, then line, then word boundaries into parts within ``limit``.
+
+    Measured on the HTML itself, which is never shorter than the text Telegram counts, so
+    every part is accepted. Tags never span a paragraph in our rendering, so splitting at
+    boundaries keeps them balanced.
+    """
+    if utf16_length(markup) <= limit:
+        return [markup]
+    parts: list[str] = []
+    current = ""
+    for separator, pieces in _pieces(markup, limit):
+        for piece in pieces:
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if utf16_length(candidate) <= limit:
+                current = candidate
+            else:
+                if current:
+                    parts.append(current)
+                current = piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _pieces(markup: str, limit: int) -> list[tuple[str, list[str]]]:
+    """Paragraphs, each broken further only if it alone is over the limit."""
+    result: list[tuple[str, list[str]]] = []
+    for paragraph in markup.split("\n\n"):
+        if utf16_length(paragraph) <= limit:
+            result.append(("\n\n", [paragraph]))
+            continue
+        for line in paragraph.split("\n"):
+            if utf16_length(line) <= limit:
+                result.append(("\n", [line]))
+                continue
+            words: list[str] = []
+            for word in line.split(" "):
+                while utf16_length(word) > limit:
+                    cut = limit
+                    amp = word.rfind("&", max(0, cut - 8), cut)
+                    if amp != -1 and ";" not in word[amp:cut]:
+                        cut = amp  # do not cut an entity such as &amp; in two
+                    words.append(word[:cut])
+                    word = word[cut:]
+                words.append(word)
+            result.append((" ", words))
+    return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge.model import Place
@@ -49,6 +49,22 @@ class PlaceFinder:
     def by_name(self, text: str) -> Place | None:
         """Exact (folded) look-up of a place by its name or an alias."""
         return self._names.get(tuple(fold(text).split()))
+
+    def candidates(self, text: str, limit: int = 4) -> list[Place]:
+        """Places a user may mean by ``text`` (for /ort): one if certain, else the closest."""
+        words = fold(text).split()
+        match = self.find(words)
+        if match is not None and match.end - match.start == len(words):
+            return [match.place]
+        names = {" ".join(key): place for key, place in self._names.items()}
+        found = process.extract(
+            " ".join(words), list(names), scorer=fuzz.WRatio, score_cutoff=75, limit=12
+        )
+        places: list[Place] = []
+        for name, _score, _ in found:
+            if names[name] not in places:
+                places.append(names[name])
+        return places[:limit]
 
     def find(self, words: list[str]) -> PlaceMatch | None:
         """The first place named in ``words`` (folded tokens), longest name first."""

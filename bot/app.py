@@ -1,0 +1,147 @@
+"""The one wiring place: builds the Application, creates the services, registers every handler.
+
+Read this file to see the whole bot. Handlers only translate updates into calls on the
+services (:mod:`bot.services`) and render replies; all logic lives in Telegram-free modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import texts
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.handlers import access, browse, buttons, errors, place, questions, start, team
+from bot.handlers.context import SERVICES_KEY, BotContext
+from bot.services import Services, create_services, load_assistant
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, assistant: Assistant) -> Application:  # type: ignore[type-arg]
+    """The configured Application; the database opens in ``post_init`` (inside the loop)."""
+    assert settings.telegram_bot_token
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=settings.zone,
+            )
+        )
+        .post_init(_post_init(settings, assistant))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    # Group -1: the access gate runs before everything and stops strangers.
+    application.add_handler(TypeHandler(Update, access.gate), group=-1)
+    application.add_handlers(
+        [
+            CommandHandler("start", start.start),
+            CommandHandler("hilfe", browse.help_command),
+            CommandHandler("help", browse.help_command),
+            CommandHandler("themen", browse.topics),
+            CommandHandler("notfall", browse.emergency),
+            CommandHandler("ort", place.set_place),
+            CommandHandler("einladen", team.invite),
+            CommandHandler("nutzer", team.list_users),
+            CommandHandler("entfernen", team.remove_user),
+            CallbackQueryHandler(buttons.button),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question),
+        ]
+    )
+    application.add_error_handler(errors.on_error)
+
+
+def _post_init(
+    settings: Settings, assistant: Assistant
+) -> Callable[[Application], Coroutine[Any, Any, None]]:  # type: ignore[type-arg]
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        services = await create_services(settings, assistant)
+        application.bot_data[SERVICES_KEY] = services
+        if services.clock.pinned is not None:
+            log.warning(
+                "CASEWORKER_BOT_NOW is set: the clock starts at %s (tests only, never in "
+                "production)",
+                services.clock.pinned.isoformat(),
+            )
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in texts.COMMANDS]
+        )
+        jobs = application.job_queue
+        if jobs is not None:
+            jobs.run_daily(_purge, time=dt.time(3, 0, tzinfo=settings.zone), name="retention")
+            jobs.run_once(_purge, when=5, name="retention-at-start")
+        log.info(
+            "serving %d entries (knowledge %s) as @%s",
+            len(services.assistant.knowledge.entries),
+            services.assistant.knowledge.version,
+            application.bot.username,
+        )
+
+    return post_init
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    services = application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services):
+        await services.close()
+
+
+async def _purge(context: BotContext) -> None:
+    """Daily: delete questions and feedback older than the retention period."""
+    services = context.services
+    now = services.clock.now()
+    deleted = await services.questions.purge(
+        now - dt.timedelta(days=services.settings.question_retention_days)
+    )
+    await services.users.purge_attempts(now - dt.timedelta(days=1))
+    log.info("retention: deleted %d logged questions", deleted)
+
+
+def run(settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM: long polling, or PTB's webhook server with WEBHOOK_URL.
+
+    Raises :class:`~bot.services.StartupError` when the knowledge or the database is unusable.
+    """
+    assistant = load_assistant(settings, settings.clock())
+    application = build_application(settings, assistant)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)

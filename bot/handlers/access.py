@@ -1,0 +1,90 @@
+"""The gate in front of every handler: only registered people get anything.
+
+It runs first (handler group -1) for every update. Strangers get one polite sentence and
+nothing else; in groups, messages not meant for the bot are ignored silently.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot import texts
+from bot.handlers.context import BotContext
+from bot.storage.users import Role
+
+log = logging.getLogger(__name__)
+
+
+def addressed_to_bot(message: Message, bot_id: int, bot_username: str) -> bool:
+    """Private chats always; in groups only commands, @mentions and replies to the bot."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    text = message.text or message.caption or ""
+    if text.startswith("/"):
+        command = text.split()[0]
+        return "@" not in command or command.split("@", 1)[1].lower() == bot_username.lower()
+    if f"@{bot_username}".lower() in text.lower():
+        return True
+    reply = message.reply_to_message
+    return bool(reply and reply.from_user and reply.from_user.id == bot_id)
+
+
+def _is_start_with_code(update: Update) -> bool:
+    message = update.effective_message
+    text = message.text if message else None
+    return bool(
+        message
+        and text
+        and message.chat.type == ChatType.PRIVATE
+        and text.startswith("/start ")
+        and len(text.split()) == 2
+    )
+
+
+async def gate(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    message = update.message
+    if message is not None and not addressed_to_bot(message, context.bot.id, context.bot.username):
+        raise ApplicationHandlerStop
+    services = context.services
+    account = await services.users.get(user.id)
+    if account is None:
+        if _is_start_with_code(update):
+            return  # /start <invite code> registers
+        log.info("refused unregistered user %s", user.id)
+        await refuse(update)
+        raise ApplicationHandlerStop
+    context.account = account
+    try:
+        await services.users.touch(account, services.clock.now(), user.full_name)
+    except Exception:
+        log.warning("could not record activity of %s", user.id, exc_info=True)
+
+
+async def refuse(update: Update) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.NOT_REGISTERED, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.NOT_REGISTERED)
+
+
+async def require(update: Update, context: BotContext, role: Role) -> bool:
+    """True if the current account has ``role``; otherwise tell the user and return False."""
+    account = context.account
+    if account is not None and account.role.at_least(role):
+        return True
+    log.warning(
+        "user %s tried a %s action", update.effective_user and update.effective_user.id, role
+    )
+    text = texts.ADMINS_ONLY if role is Role.ADMIN else texts.LEADS_ONLY
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return False

@@ -1,0 +1,29 @@
+"""The typed callback context: handlers reach the shared services as ``context.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.services import Services
+from bot.storage.users import User
+
+SERVICES_KEY = "services"
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context plus typed access to the services created at start-up.
+
+    PTB builds one context per update and passes it to every handler of that update, so the
+    access gate stores the registered account here for the handlers after it.
+    """
+
+    account: User | None = None
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.get(SERVICES_KEY)
+        if not isinstance(services, Services):
+            raise RuntimeError("services are not initialised (post_init has not run)")
+        return services

@@ -1,0 +1,42 @@
+"""The error handler: log everything, tell the user in one sentence, keep serving."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot import texts
+from bot.handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+
+def describe(update: object) -> str:
+    """The update for the log without its text: questions may hold personal data."""
+    if not isinstance(update, Update):
+        return repr(update)[:200]
+    parts = [f"id={update.update_id}"]
+    if update.effective_user is not None:
+        parts.append(f"user={update.effective_user.id}")
+    if update.effective_chat is not None:
+        parts.append(f"chat={update.effective_chat.id}")
+    message = update.effective_message
+    if update.callback_query is not None:
+        parts.append(f"callback={update.callback_query.data!r}")
+    elif message is not None and message.text is not None:
+        command = message.text.split()[0] if message.text.startswith("/") else None
+        parts.append(f"command={command}" if command else f"text_length={len(message.text)}")
+    return " ".join(parts)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    log.error("error while handling update %s", describe(update), exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+    except Exception:
+        log.warning("could not tell the user about the error", exc_info=True)

@@ -1,0 +1,66 @@
+"""/ort: a caseworker's own town, the default for questions that name none."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+
+from bot import actions, texts
+from bot.actions import Action
+from bot.handlers.context import BotContext
+from bot.handlers.io import send
+from bot.render import Button, Reply
+
+
+async def set_place(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    account = context.account
+    if message is None or account is None:
+        return
+    services = context.services
+    name = " ".join(context.args or []).strip()
+    if not name:
+        text = (
+            texts.PLACE_CURRENT.format(place=html.escape(account.place))
+            if account.place
+            else texts.PLACE_NONE
+        )
+        await message.reply_text(text)
+        return
+    if name == "-":
+        await services.users.set_place(account.user_id, None)
+        await message.reply_text(texts.PLACE_CLEARED)
+        return
+    candidates = services.assistant.index.places.candidates(name)
+    if len(candidates) == 1:
+        await services.users.set_place(account.user_id, candidates[0].name)
+        await message.reply_text(texts.PLACE_SET.format(place=html.escape(candidates[0].name)))
+        return
+    if not candidates:
+        await message.reply_text(texts.PLACE_UNKNOWN.format(place=html.escape(name)))
+        return
+    rows = [
+        [Button(p.name, Action(actions.SET_PLACE, (actions.digest(p.name),)))] for p in candidates
+    ]
+    await send(context.bot, message.chat_id, Reply(texts.PLACE_CHOOSE, rows))
+
+
+async def place_chosen(update: Update, context: BotContext, reference: str) -> None:
+    """A button of the /ort choice; the place is named by a digest of its name."""
+    query = update.callback_query
+    account = context.account
+    if query is None or account is None:
+        return
+    services = context.services
+    place = next(
+        (p for p in services.assistant.knowledge.places if actions.digest(p.name) == reference),
+        None,
+    )
+    if place is None:
+        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        return
+    await services.users.set_place(account.user_id, place.name)
+    await query.answer()
+    if query.message is not None:
+        await query.edit_message_text(texts.PLACE_SET.format(place=html.escape(place.name)))

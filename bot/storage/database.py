@@ -1,0 +1,123 @@
+"""The SQLite database: one file, WAL mode, schema versioned by ordered migrations.
+
+``PRAGMA user_version`` holds the number of applied migrations. Opening an older file applies
+the missing ones in place, each in its own transaction, so an interrupted upgrade leaves a
+consistent older version behind. ``synchronous=FULL`` makes every commit durable before we
+tell anyone "saved".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import aiosqlite
+
+from bot.storage.migrations import MIGRATIONS
+
+
+class StorageError(RuntimeError):
+    """The database cannot be written (read-only file, full disk, …)."""
+
+
+class Database:
+    """A single aiosqlite connection; all writes go through :meth:`transaction`."""
+
+    def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
+        self.path = path
+        self._connection = connection
+        # One connection serves every coroutine: transactions must not interleave.
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, migrations: Sequence[str] = MIGRATIONS) -> Database:
+        """Open (creating if needed) and upgrade the database at ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        try:
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA synchronous=FULL")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA busy_timeout=5000")
+            database = cls(path, connection)
+            await database._migrate(migrations)
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def close(self) -> None:
+        await self._connection.close()
+
+    async def version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def _migrate(self, migrations: Sequence[str]) -> None:
+        current = await self.version()
+        if current > len(migrations):
+            raise StorageError(
+                f"{self.path} has schema version {current}, newer than this program "
+                f"({len(migrations)}); refusing to touch it"
+            )
+        for number, script in enumerate(migrations[current:], start=current + 1):
+            # executescript would commit on its own; run statements inside one transaction.
+            async with self.transaction() as db:
+                for statement in _statements(script):
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {number}")
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any error."""
+        async with self._lock:
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+            except aiosqlite.OperationalError as exc:
+                raise StorageError(str(exc)) from exc
+            try:
+                yield self._connection
+            except BaseException:
+                with contextlib.suppress(aiosqlite.Error):
+                    await self._connection.execute("ROLLBACK")
+                raise
+            try:
+                await self._connection.execute("COMMIT")
+            except aiosqlite.Error as exc:
+                with contextlib.suppress(aiosqlite.Error):
+                    await self._connection.execute("ROLLBACK")
+                raise StorageError(str(exc)) from exc
+
+    async def execute(self, sql: str, parameters: Sequence[object] = ()) -> int:
+        """One write statement in its own transaction; returns the last row id."""
+        try:
+            async with self.transaction() as db:
+                cursor = await db.execute(sql, parameters)
+                return cursor.lastrowid or 0
+        except (aiosqlite.OperationalError, aiosqlite.DatabaseError) as exc:
+            raise StorageError(str(exc)) from exc
+
+    async def fetchone(self, sql: str, parameters: Sequence[object] = ()) -> aiosqlite.Row | None:
+        async with self._connection.execute(sql, parameters) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[aiosqlite.Row]:
+        async with self._connection.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """Stored times: ISO 8601 in UTC, so they sort and compare as text."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def from_timestamp(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
