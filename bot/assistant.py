@@ -107,7 +107,8 @@ class Assistant:
             results=result.hits,
             place=found,
             place_source=source,
-            urgent=result.urgent,
+            # Danger words, or the one answer is an emergency entry: 110/112 come first.
+            urgent=result.urgent or (result.outcome == "answer" and result.hits[0].entry.urgent),
             now=now or self.clock.now(),
             place_only=not result.words and result.place is not None,
         )

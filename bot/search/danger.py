@@ -7,7 +7,7 @@ vocabulary is matched against folded, stemmed words, as prefixes (``umbring`` ca
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.search.normalize import fold, stem
 
@@ -107,9 +107,9 @@ def sounds_urgent(words: list[str]) -> bool:
                 continue
             if any(danger in c for c in candidates):
                 return True
-            if len(word) >= 6 and len(danger) >= 6:
+            if len(word) >= 5 and len(danger) >= 6:
                 prefix = word[: len(danger)]
-                if Levenshtein.distance(prefix, danger, score_cutoff=1) <= 1:
+                if OSA.distance(prefix, danger, score_cutoff=1) <= 1:
                     return True
     joined = f" {' '.join(words)} "
     return any(f" {' '.join(phrase)} " in joined for phrase in _FOLDED_PHRASES)

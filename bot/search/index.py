@@ -18,12 +18,12 @@ from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Entry, Place
 from bot.search.danger import sounds_urgent
-from bot.search.normalize import STOPWORDS, fold, stem, tokens
+from bot.search.normalize import STOPWORDS, common_stems, fold, stem, tokens
 from bot.search.places import PlaceFinder, PlaceMatch
 
 Outcome = Literal["answer", "choose", "none"]
@@ -34,15 +34,20 @@ _K1 = 1.2
 _B = 0.5
 _SYNONYM = 0.9
 _COMPOUND = 0.75
-_MIN_PART = 4  # shortest word part that counts as a compound member
+_MIN_PART = 4  # shortest question word that may be part of a longer word
+_MIN_INNER_PART = 5  # shortest word that may count as a part of a longer question word
+_DOMINANT_PART = 0.6  # a part this share of the compound stands for the whole
 _MAX_EXPANSIONS = 40
 _SCOPE_BOOST = 1.5  # an entry scoped to the named place beats a general one
 _UNPLACED_SCOPED = 0.8  # without a place, general entries beat town-specific ones
 _PHRASE_BONUS = 0.6  # per whole keyword phrase found in the question
 
-# Decisions, tuned on tests/eval/questions.yaml (see docs/benchmarks.md).
-MIN_SCORE = 1.2
-MIN_COVERAGE = 0.5
+# Decisions, tuned on tests/eval/questions.yaml (see docs/benchmarks.md). An answer needs
+# most of the question's words matched, or a strong match of at least part of them.
+MIN_SCORE = 0.5
+MIN_COVERAGE = 0.7
+STRONG_SCORE = 6.5
+MIN_COVERAGE_STRONG = 0.45
 CHOOSE_RATIO = 0.8
 MAX_CHOICES = 4
 
@@ -90,6 +95,7 @@ class SearchIndex:
         ordinary = {t for e in self.entries for t in tokens(_entry_text(e))}
         self.places = PlaceFinder(knowledge.places, ordinary)
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
+        self._common = common_stems()
 
     # -- building -----------------------------------------------------------------------
 
@@ -152,7 +158,7 @@ class SearchIndex:
         if match is not None:
             words = words[: match.start] + words[match.end :]
             place = match.place
-        content = [w for w in words if w not in STOPWORDS]
+        content = [w for w in words if w not in STOPWORDS and not self._misspelt_stopword(w)]
         stems = list(dict.fromkeys(stem(w) for w in content))
         if not stems:
             hits = self._place_overview(place) if match is not None and place else []
@@ -161,6 +167,12 @@ class SearchIndex:
         hits = self._rank(stems, place)
         return SearchResult(question, _decide(hits), hits, match, urgent, content)
 
+    def _misspelt_stopword(self, word: str) -> bool:
+        """'wass' or 'fur' typed for 'was' or 'für': an unknown word one typo from a stopword."""
+        if len(word) < 3 or stem(word) in self._vocab_set:
+            return False
+        return bool(process.extractOne(word, STOPWORDS, scorer=OSA.distance, score_cutoff=1))
+
     def _rank(self, stems: list[str], place: Place | None) -> list[Hit]:
         allowed_tags = set(place.tags) if place else None
         scores: dict[int, float] = defaultdict(float)
@@ -168,23 +180,21 @@ class SearchIndex:
         total_weight = 0.0
         for term in stems:
             expansions = self._expand(term)
-            weight = max((self._idf[x.term] for x in expansions), default=_UNKNOWN_IDF)
+            unknown = _UNKNOWN_COMMON_IDF if term in self._common else _UNKNOWN_IDF
+            weight = max((self._idf[x.term] for x in expansions), default=unknown)
             total_weight += weight
-            best: dict[int, float] = {}
+            best: dict[int, tuple[float, float]] = {}  # doc -> (value, factor)
             for expansion in expansions:
                 idf = self._idf[expansion.term] * expansion.factor
                 for doc, tf in self._postings[expansion.term]:
-                    norm = (
-                        tf
-                        * (_K1 + 1)
-                        / (tf + _K1 * (1 - _B + _B * self._lengths[doc] / self._avg_length))
-                    )
-                    value = idf * norm
-                    if value > best.get(doc, 0.0):
-                        best[doc] = value
-            for doc, value in best.items():
+                    length = self._lengths[doc] / self._avg_length
+                    value = idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length))
+                    if value > best.get(doc, (0.0, 0.0))[0]:
+                        best[doc] = (value, expansion.factor)
+            for doc, (value, factor) in best.items():
                 scores[doc] += value
-                matched[doc] += weight
+                # A typo or compound match covers the question word only partly.
+                matched[doc] += weight * factor
         phrase_terms = set(stems)
         hits: list[Hit] = []
         for doc, score in scores.items():
@@ -228,7 +238,7 @@ class SearchIndex:
                     add(synonym, _SYNONYM * (1.0 - 0.15 * distance))
         if len(term) >= _MIN_PART:
             for candidate in self._compounds(term):
-                add(candidate, _COMPOUND)
+                add(candidate, _compound_factor(term, candidate))
         ranked = sorted(found.items(), key=lambda item: -item[1])[:_MAX_EXPANSIONS]
         return tuple(_Expansion(t, f) for t, f in ranked)
 
@@ -239,9 +249,7 @@ class SearchIndex:
             for size in range(len(term) - limit, len(term) + limit + 1)
             for t in self._by_length.get(size, ())
         ]
-        found = process.extract(
-            term, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=8
-        )
+        found = process.extract(term, choices, scorer=OSA.distance, score_cutoff=limit, limit=8)
         return [(choice, int(distance)) for choice, distance, _ in found]
 
     def _compounds(self, term: str) -> list[str]:
@@ -261,7 +269,7 @@ class SearchIndex:
                 break
             found.append(candidate[::-1])
         # Parts of the term: gewaltschutzkonzept -> gewaltschutz, gewalt, konzept.
-        for size in range(len(term) - 1, _MIN_PART - 1, -1):
+        for size in range(len(term) - 1, _MIN_INNER_PART - 1, -1):
             for part in (term[:size], term[-size:]):
                 if part in self._vocab_set:
                     found.append(part)
@@ -269,6 +277,19 @@ class SearchIndex:
 
 
 _UNKNOWN_IDF = 2.0  # weight of a question word the knowledge has never seen
+_UNKNOWN_COMMON_IDF = 0.3  # … if it is a very common German word
+
+
+def _compound_factor(term: str, candidate: str) -> float:
+    """How much a compound match counts: by the share of the longer word the shorter covers.
+
+    ``gewaltschutz`` stands for most of ``gewaltschutzkonzept`` and counts nearly fully;
+    ``antrag`` is only a small part of ``urlaubsantrag`` and counts little, so a question
+    about holiday requests does not land on court applications.
+    """
+    short, long = sorted((term, candidate), key=len)
+    share = len(short) / len(long)
+    return _COMPOUND if share >= _DOMINANT_PART else _COMPOUND * share
 
 
 def _entry_text(entry: Entry) -> str:
@@ -279,7 +300,9 @@ def _decide(hits: list[Hit]) -> Outcome:
     if not hits:
         return "none"
     best = hits[0]
-    if best.score < MIN_SCORE or best.coverage < MIN_COVERAGE:
+    covered = best.coverage >= MIN_COVERAGE and best.score >= MIN_SCORE
+    strong = best.coverage >= MIN_COVERAGE_STRONG and best.score >= STRONG_SCORE
+    if not (covered or strong):
         return "none"
     close = [h for h in hits[1:MAX_CHOICES] if h.score >= best.score * CHOOSE_RATIO]
     return "choose" if close else "answer"

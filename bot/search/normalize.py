@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+import stopwordsiso
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 _DIGRAPHS = re.compile(r"(?<!q)(ae|oe|ue)")
@@ -63,3 +64,14 @@ def stem(token: str) -> str:
 def content_stems(text: str) -> list[str]:
     """Stems of the meaningful words of ``text``, in order."""
     return [stem(t) for t in tokens(text) if t not in STOPWORDS]
+
+
+@lru_cache(maxsize=1)
+def common_stems() -> frozenset[str]:
+    """Stems of very common German words (stopwords-iso, ~600 words).
+
+    Not used to drop words (the list has "mann" and "allein", which can matter); only to
+    give little weight to common words the knowledge does not contain, so "die frau will
+    weg von ihrem mann" is judged by "frau" and "mann", not by "will" and "weg".
+    """
+    return frozenset(stem(t) for word in stopwordsiso.stopwords("de") for t in tokens(word))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Place
 from bot.search.normalize import STOPWORDS, fold
@@ -105,7 +105,7 @@ class PlaceFinder:
         found = process.extract(
             word,
             self._fuzzy_choices,
-            scorer=Levenshtein.distance,
+            scorer=OSA.distance,
             score_cutoff=limit,
             limit=2,
         )
@@ -116,7 +116,7 @@ class PlaceFinder:
                     found = process.extract(
                         word[: -len(suffix)],
                         self._fuzzy_choices,
-                        scorer=Levenshtein.distance,
+                        scorer=OSA.distance,
                         score_cutoff=limit,
                         limit=2,
                     )
