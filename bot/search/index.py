@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Entry, Place
 from bot.search.danger import sounds_urgent
-from bot.search.normalize import STOPWORDS, common_stems, fold, stem, tokens
+from bot.search.normalize import GENERIC_WORDS, STOPWORDS, common_stems, fold, stem, tokens
 from bot.search.places import PlaceFinder, PlaceMatch
 
 Outcome = Literal["answer", "choose", "none"]
@@ -96,6 +96,7 @@ class SearchIndex:
         self.places = PlaceFinder(knowledge.places, ordinary)
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
         self._common = common_stems()
+        self._generic = frozenset(stem(w) for w in GENERIC_WORDS)
 
     # -- building -----------------------------------------------------------------------
 
@@ -165,7 +166,12 @@ class SearchIndex:
             outcome: Outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
             return SearchResult(question, outcome, hits, match, urgent, content)
         hits = self._rank(stems, place)
-        return SearchResult(question, _decide(hits), hits, match, urgent, content)
+        outcome = _decide(hits)
+        if outcome == "none" and urgent:
+            # Danger is never answered with "nothing found" when an emergency entry fits.
+            hits = [h for h in hits if h.entry.urgent][:MAX_CHOICES]
+            outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
+        return SearchResult(question, outcome, hits, match, urgent, content)
 
     def _misspelt_stopword(self, word: str) -> bool:
         """'wass' or 'fur' typed for 'was' or 'für': an unknown word one typo from a stopword."""
@@ -181,11 +187,12 @@ class SearchIndex:
         for term in stems:
             expansions = self._expand(term)
             unknown = _UNKNOWN_COMMON_IDF if term in self._common else _UNKNOWN_IDF
-            weight = max((self._idf[x.term] for x in expansions), default=unknown)
+            damp = _GENERIC_FACTOR if term in self._generic else 1.0
+            weight = damp * max((self._idf[x.term] for x in expansions), default=unknown)
             total_weight += weight
             best: dict[int, tuple[float, float]] = {}  # doc -> (value, factor)
             for expansion in expansions:
-                idf = self._idf[expansion.term] * expansion.factor
+                idf = self._idf[expansion.term] * expansion.factor * damp
                 for doc, tf in self._postings[expansion.term]:
                     length = self._lengths[doc] / self._avg_length
                     value = idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length))
@@ -278,6 +285,7 @@ class SearchIndex:
 
 _UNKNOWN_IDF = 2.0  # weight of a question word the knowledge has never seen
 _UNKNOWN_COMMON_IDF = 0.3  # … if it is a very common German word
+_GENERIC_FACTOR = 0.3  # "klient", "person": true of nearly every question here
 
 
 def _compound_factor(term: str, candidate: str) -> float:

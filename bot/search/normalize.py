@@ -28,6 +28,7 @@ _STOPWORDS_AS_TYPED = frozenset(
     so soll ueber um und uns vom von vor war was welche welcher wem wen wer wie wir wird wo zu
     zum zur mache machen tun tue hallo hilfe brauche bekomme finde erreiche erreichen kontakt
     nummer telefon telefonnummer tel nr anrufen rufen ruf gerade schnell dringend frage
+    total eigentlich echt voll mal halt eben irgendwie ganz gar bloss nen ne
     """.split()  # noqa: SIM905
 )
 
@@ -39,6 +40,13 @@ def fold(text: str) -> str:
     text = _DIGRAPHS.sub(lambda m: m.group(1)[0], text)
     return " ".join(_TOKEN.findall(text))
 
+
+# Words of this domain that say nothing about what is needed: a caseworker's questions are
+# nearly all about a client. They still count, but little.
+GENERIC_WORDS = (
+    "klient klientin klienten klientinnen person personen leute jemand mensch menschen "
+    "bewohner bewohnerin gefluechteter gefluechtete fluechtling fluechtlinge"
+).split()
 
 # Folded like the questions they are compared with ("fuer" becomes "fur").
 STOPWORDS = frozenset(fold(w) for w in _STOPWORDS_AS_TYPED)
