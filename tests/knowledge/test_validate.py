@@ -45,7 +45,9 @@ def test_minimal_knowledge_loads(minimal_dir: Path) -> None:
 
 
 def test_yaml_syntax_error_names_file_and_line(make_knowledge: MakeKnowledge) -> None:
-    broken = MINIMAL["entries.yaml"].replace("    title: Migrationsamt", "    title: [Migrationsamt")
+    broken = MINIMAL["entries.yaml"].replace(
+        "    title: Migrationsamt", "    title: [Migrationsamt"
+    )
     directory = make_knowledge({"entries.yaml": broken})
     message = only_error(load(directory))
     assert message.startswith(f"{directory / 'entries.yaml'}:")

@@ -1,0 +1,143 @@
+"""The command line as a user runs it: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL, ROOT, write_files
+
+
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=60,
+    )
+
+
+def test_validate_shipped_knowledge_exits_0() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK:" in result.stdout
+
+
+def test_validate_broken_knowledge_lists_file_line_and_exits_1(tmp_path: Path) -> None:
+    broken = MINIMAL["entries.yaml"].replace('phone: "0781 805 1660"', 'phnoe: "0781 805 1660"')
+    directory = write_files(tmp_path / "k", {**MINIMAL, "entries.yaml": broken})
+    result = run("validate", "--knowledge", str(directory))
+    assert result.returncode == 1
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if "phnoe" in text)
+    assert f"{directory / 'entries.yaml'}:{line}: " in result.stdout
+    assert "unbekanntes Feld 'phnoe'" in result.stdout
+
+
+def test_schema_is_json_schema_and_matches_the_shipped_file() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {"categories", "entries", "places", "synonyms"}
+    shipped = json.loads((ROOT / "knowledge" / "schema.json").read_text(encoding="utf-8"))
+    assert shipped == schema, "knowledge/schema.json is stale: caseworker-bot schema > it"
+    for path in (ROOT / "knowledge").glob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=./schema.json", path.name
+
+
+def test_ask_json_is_exactly_the_documented_format() -> None:
+    result = run("ask", "polizei hausach", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == ["query", "outcome", "urgent", "place", "results"]
+    assert data["query"] == "polizei hausach" and data["outcome"] == "answer"
+    assert data["place"] == "Hausach" and data["urgent"] is False
+    assert data["results"][0]["id"] == "polizei-haslach"
+    assert all(set(r) == {"id", "title", "score"} for r in data["results"])
+    assert len(data["results"]) <= 5
+
+
+def test_ask_batch_answers_each_line_in_order_as_json_lines() -> None:
+    questions = ["polizei hausach", "wlan passwort", "klient suizid was tun"]
+    result = run("ask", "--batch", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == questions
+    assert [line["outcome"] for line in lines][:2] == ["answer", "none"]
+    assert lines[2]["urgent"] is True
+
+
+def test_ask_renders_like_the_bot_with_time(tmp_path: Path) -> None:
+    directory = write_files(tmp_path / "k", MINIMAL)
+    result = run("ask", "migrationsamt", "--knowledge", str(directory), "--at", "2026-11-28T22:00")
+    assert result.returncode == 0, result.stderr
+    assert "Migrationsamt" in result.stdout
+    assert "jetzt geschlossen, öffnet Mo 08:00" in result.stdout
+    assert "[1] 🌙 Notruf 110 und 112" in result.stdout
+
+
+def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        '- q: "polizei hausach"\n  expect: polizei-haslach\n'
+        '- q: "revier lahr"\n  expect: [polizei-lahr, polizei-zustaendigkeit]\n'
+        '- q: "pizza bestellen"\n  expect: null\n',
+        encoding="utf-8",
+    )
+    result = run("eval", str(questions), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"n", "top1", "top3", "mrr", "declined", "wrong_place", "p50_ms", "p99_ms"}
+    assert data["n"] == 3 and data["top1"] == 1.0 and data["declined"] == 1.0
+    assert data["wrong_place"] == 0
+
+
+def test_chat_console_answers_presses_buttons_and_ends() -> None:
+    session = "\n".join(["/ort Hausach", "polizeirevier", "1", "/themen", "/ende"]) + "\n"
+    result = run("chat", stdin=session)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Dein Ort ist jetzt Hausach." in out
+    assert "Polizeirevier Haslach" in out and "(dein Ort, ändern mit /ort)" in out
+    assert "Themen: Wähle einen Bereich." in out
+    assert out.rstrip().endswith("Auf Wiedersehen.")
+
+
+def test_run_without_token_and_without_terminal_exits_2_with_one_line() -> None:
+    result = run("run", stdin="")
+    assert result.returncode == 2
+    assert "BotFather" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("TIMEZONE", "Mars/Olympus"), ("HOLIDAY_REGION", "XX"), ("ADMIN_USER_IDS", "anna")],
+)
+def test_invalid_settings_give_one_clear_line(name: str, value: str) -> None:
+    result = run("validate", env={name: value})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Einstellung {name}: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_users_add_list_remove(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    assert run("users", "add", "42", "--role", "lead", env=env).returncode == 0
+    listing = run("users", "list", env=env)
+    assert listing.stdout.startswith("42\tlead")
+    assert run("users", "remove", "42", env=env).returncode == 0
+    assert run("users", "remove", "42", env=env).returncode == 1
+    assert run("users", "list", env=env).stdout == ""
