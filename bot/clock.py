@@ -28,6 +28,10 @@ class Clock:
         """The current time, timezone-aware, in the configured timezone."""
         return (dt.datetime.now(tz=self.timezone) + self._offset).astimezone(self.timezone)
 
+    def advance(self, delta: dt.timedelta) -> None:
+        """Move this clock on (demonstrations and tests of reminders and retention)."""
+        self._offset += delta
+
     def today(self) -> dt.date:
         return self.now().date()
 

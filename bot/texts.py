@@ -177,6 +177,13 @@ SOMETHING_WENT_WRONG = (
 )
 
 
+# -- escalations ----------------------------------------------------------------------------
+PII_PHONE = "eine Telefonnummer"
+PII_DATE = "ein Datum (Geburtsdatum?)"
+PII_EMAIL = "eine E-Mail-Adresse"
+PII_NAME = "einen Namen"
+
+
 def weekday_time(when: dt.datetime, now: dt.datetime) -> str:
     """'16:00' today, 'Mo 08:00' within a week, 'Mo 05.01. 08:00' later."""
     if when.date() == now.date():

@@ -55,4 +55,60 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX start_attempts_by_user ON start_attempts (user_id, attempted_at);
     """,
+    # 3: escalations, their delivery outbox, alert messages and the append-only audit.
+    """
+    CREATE TABLE escalations (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        reporter_id INTEGER NOT NULL,
+        reporter_name TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        urgency TEXT NOT NULL CHECK (urgency IN ('akut', 'heute', 'woche')),
+        place TEXT,
+        team TEXT,
+        description TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'taken', 'resolved')),
+        taken_by INTEGER,
+        taken_by_name TEXT,
+        taken_at TEXT,
+        resolved_by INTEGER,
+        resolved_at TEXT,
+        outcome TEXT,
+        reminders_sent INTEGER NOT NULL DEFAULT 0,
+        last_alert_at TEXT NOT NULL,
+        admins_alerted INTEGER NOT NULL DEFAULT 0,
+        erased_at TEXT
+    );
+    CREATE INDEX escalations_by_status ON escalations (status, urgency);
+    CREATE INDEX escalations_by_time ON escalations (created_at);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        escalation_id INTEGER NOT NULL REFERENCES escalations (id),
+        purpose TEXT NOT NULL,
+        chat_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        in_flight_since TEXT,
+        delivered_at TEXT,
+        redelivered INTEGER NOT NULL DEFAULT 0,
+        message_id INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        escalation_id INTEGER,
+        at TEXT NOT NULL,
+        actor_id INTEGER,
+        actor_name TEXT,
+        action TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE INDEX audit_by_escalation ON audit (escalation_id, id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+    """,
 )

@@ -1,0 +1,123 @@
+"""Export (CSV/JSON) and statistics of escalations, with a chart for /statistik."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.escalations.model import Escalation
+from bot.escalations.service import median
+
+EXPORT_FIELDS = (
+    "id",
+    "created_at",
+    "kind",
+    "urgency",
+    "place",
+    "team",
+    "status",
+    "reporter_id",
+    "taken_by",
+    "taken_at",
+    "resolved_by",
+    "resolved_at",
+    "minutes_to_take",
+    "description",
+    "outcome",
+)
+
+
+def _row(escalation: Escalation) -> dict[str, object]:
+    minutes = minutes_to_take(escalation)
+    return {
+        "id": escalation.id,
+        "created_at": escalation.created_at.isoformat(),
+        "kind": escalation.kind.value,
+        "urgency": escalation.urgency.value,
+        "place": escalation.place or "",
+        "team": escalation.team or "",
+        "status": escalation.status.value,
+        "reporter_id": escalation.reporter_id,
+        "taken_by": escalation.taken_by or "",
+        "taken_at": escalation.taken_at.isoformat() if escalation.taken_at else "",
+        "resolved_by": escalation.resolved_by or "",
+        "resolved_at": escalation.resolved_at.isoformat() if escalation.resolved_at else "",
+        "minutes_to_take": "" if minutes is None else round(minutes, 1),
+        "description": escalation.description or "",
+        "outcome": escalation.outcome or "",
+    }
+
+
+def to_csv(escalations: Sequence[Escalation]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    for escalation in escalations:
+        writer.writerow(_row(escalation))
+    return buffer.getvalue()
+
+
+def to_json(escalations: Sequence[Escalation]) -> str:
+    return json.dumps([_row(e) for e in escalations], ensure_ascii=False, indent=2)
+
+
+def minutes_to_take(escalation: Escalation) -> float | None:
+    if escalation.taken_at is None:
+        return None
+    return (escalation.taken_at - escalation.created_at).total_seconds() / 60
+
+
+@dataclass
+class Statistics:
+    total: int
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_place: Counter[str] = field(default_factory=Counter)
+    by_team: Counter[str] = field(default_factory=Counter)
+    by_month: Counter[str] = field(default_factory=Counter)
+    median_minutes_to_take: float | None = None
+
+
+def statistics(escalations: Sequence[Escalation], no_value: str) -> Statistics:
+    """Counts by kind, town, team and month, and the median time until a lead took it."""
+    stats = Statistics(total=len(escalations))
+    for e in escalations:
+        stats.by_kind[e.kind.value] += 1
+        stats.by_place[e.place or no_value] += 1
+        stats.by_team[e.team or no_value] += 1
+        stats.by_month[f"{e.created_at:%Y-%m}"] += 1
+    minutes = [m for m in (minutes_to_take(e) for e in escalations) if m is not None]
+    stats.median_minutes_to_take = median(minutes)
+    return stats
+
+
+def chart_png(stats: Statistics, labels: dict[str, str], title: str) -> bytes:
+    """A bar chart of escalations per month and per kind, as PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (months, kinds) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
+    try:
+        month_keys = sorted(stats.by_month)
+        months.bar(month_keys, [stats.by_month[m] for m in month_keys], color="#2f6f9f")
+        months.set_title(labels.get("month", "month"))
+        months.tick_params(axis="x", rotation=45)
+        kind_keys = sorted(stats.by_kind, key=lambda k: -stats.by_kind[k])
+        kinds.barh(
+            [labels.get(k, k) for k in kind_keys],
+            [stats.by_kind[k] for k in kind_keys],
+            color="#b5452f",
+        )
+        kinds.set_title(labels.get("kind", "kind"))
+        figure.suptitle(title)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
