@@ -34,6 +34,17 @@ TOPIC = "c"  # (category_id, page)
 EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
 INVITE = "i"  # (role,)
+# Escalations (all start with "x" so the conversation can claim its own buttons).
+ESCALATE = "x"  # () start reporting
+ESC_KIND = "xk"  # (kind,)
+ESC_PLACE = "xo"  # (place digest | "-",)
+ESC_URGENCY = "xu"  # (urgency,)
+ESC_STEP = "xs"  # ("send" | "fix" | "keep" | "cancel",)
+ESC_TAKE = "xt"  # (escalation id,)
+ESC_DONE = "xd"  # (escalation id,)
+ESC_SHOW = "xh"  # (escalation id,)
+ESC_LIST = "xl"  # (page,)
+ESC_EXPORT = "xe"  # (days | "all",)
 
 
 def encode(action: Action) -> str:

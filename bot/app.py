@@ -28,7 +28,19 @@ from telegram.ext import (
 from bot import texts
 from bot.assistant import Assistant
 from bot.config import Settings
-from bot.handlers import access, browse, buttons, errors, place, questions, start, team
+from bot.handlers import (
+    access,
+    browse,
+    buttons,
+    deliver,
+    errors,
+    escalation,
+    escalation_leads,
+    place,
+    questions,
+    start,
+    team,
+)
 from bot.handlers.context import SERVICES_KEY, BotContext
 from bot.services import Services, create_services, load_assistant
 
@@ -55,15 +67,21 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .post_shutdown(_post_shutdown)
         .build()
     )
-    register_handlers(application)
+    register_handlers(application, settings)
     return application
 
 
-def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     # Group -1: the access gate runs before everything and stops strangers.
     application.add_handler(TypeHandler(Update, access.gate), group=-1)
     application.add_handlers(
         [
+            # The reporting conversation first: it claims its own steps' messages and buttons.
+            escalation.conversation(settings.escalation_conversation_timeout_seconds),
+            CommandHandler("eskalationen", escalation_leads.list_command),
+            CommandHandler("export", escalation_leads.export_command),
+            CommandHandler("statistik", escalation_leads.statistics_command),
+            CallbackQueryHandler(escalation_leads.button, pattern=r"^x[tdhle]\|"),
             CommandHandler("start", start.start),
             CommandHandler("hilfe", browse.help_command),
             CommandHandler("help", browse.help_command),
@@ -74,6 +92,9 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
             CommandHandler("nutzer", team.list_users),
             CommandHandler("entfernen", team.remove_user),
             CallbackQueryHandler(buttons.button),
+            MessageHandler(
+                filters.REPLY & filters.TEXT & ~filters.COMMAND, escalation_leads.reply_or_question
+            ),
             MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question),
         ]
     )
@@ -99,6 +120,9 @@ def _post_init(
         if jobs is not None:
             jobs.run_daily(_purge, time=dt.time(3, 0, tzinfo=settings.zone), name="retention")
             jobs.run_once(_purge, when=5, name="retention-at-start")
+            # The outbox is read at start, so alerts of a previous run are delivered now.
+            jobs.run_repeating(deliver.outbox_job, interval=2, first=0, name="outbox")
+            jobs.run_repeating(deliver.reminder_job, interval=30, first=5, name="reminders")
         log.info(
             "serving %d entries (knowledge %s) as @%s",
             len(services.assistant.knowledge.entries),
@@ -123,7 +147,8 @@ async def _purge(context: BotContext) -> None:
         now - dt.timedelta(days=services.settings.question_retention_days)
     )
     await services.users.purge_attempts(now - dt.timedelta(days=1))
-    log.info("retention: deleted %d logged questions", deleted)
+    erased = await services.escalations.erase_expired()
+    log.info("retention: deleted %d logged questions, erased %d escalations", deleted, erased)
 
 
 def run(settings: Settings) -> None:

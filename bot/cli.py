@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +16,8 @@ from bot.assistant import Assistant
 from bot.clock import parse_local_datetime
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import ConsoleChat, format_reply, run_console
+from bot.escalations.reports import to_csv, to_json
+from bot.escalations.service import EscalationService, EscalationSettings
 from bot.evaluation import evaluate, read_questions
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.knowledge.model import json_schema
@@ -84,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     users.add_parser("list", help="list registered people")
     remove = users.add_parser("remove", help="unregister a Telegram user id")
     remove.add_argument("user_id", type=int)
+    backup = commands.add_parser(
+        "backup", help="consistent copy of the database, also while running"
+    )
+    backup.add_argument("target", type=Path, help="file to write (must not exist)")
+    escalations = commands.add_parser("escalations", help="escalations").add_subparsers(
+        dest="action", required=True
+    )
+    export = escalations.add_parser("export", help="export escalations of a period")
+    export.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
+    export.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
     return parser
 
 
@@ -244,6 +259,63 @@ async def _users(args: argparse.Namespace, settings: Settings) -> int:
         await db.close()
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """SQLite's online backup: a consistent snapshot even while the bot writes."""
+    source_path = settings.database_path
+    if not source_path.exists():
+        print(f"Datenbank {source_path} gibt es nicht.", file=sys.stderr)
+        return EXIT_INVALID
+    if args.target.exists():
+        print(f"{args.target} gibt es schon; bitte einen neuen Dateinamen wählen.", file=sys.stderr)
+        return EXIT_INVALID
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(args.target)
+    try:
+        source.backup(target)
+        check = target.execute("PRAGMA integrity_check").fetchone()
+    finally:
+        target.close()
+        source.close()
+    if not check or check[0] != "ok":
+        print(f"Sicherung {args.target} ist beschädigt: {check}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Gesichert nach {args.target}.")
+    return EXIT_OK
+
+
+def cmd_escalations(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_export_escalations(args, settings))
+
+
+async def _export_escalations(args: argparse.Namespace, settings: Settings) -> int:
+    zone = settings.zone
+    try:
+        since = dt.datetime.combine(dt.date.fromisoformat(args.since), dt.time(), tzinfo=zone)
+        last = dt.date.fromisoformat(args.until) if args.until else settings.clock().today()
+    except ValueError:
+        print("Datum bitte als JJJJ-MM-TT.", file=sys.stderr)
+        return EXIT_USAGE
+    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    try:
+        db = await Database.open(settings.database_path)
+    except (StorageError, OSError) as exc:
+        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        service = EscalationService(
+            db, settings.clock(), EscalationSettings(lead_chat_id=None), _no_recipients
+        )
+        rows = await service.between(since, until)
+    finally:
+        await db.close()
+    sys.stdout.write(to_csv(rows) if args.format == "csv" else to_json(rows) + "\n")
+    return EXIT_OK
+
+
+async def _no_recipients() -> tuple[list[int], list[int]]:
+    return [], []
+
+
 _COMMANDS = {
     "validate": cmd_validate,
     "schema": cmd_schema,
@@ -252,4 +324,6 @@ _COMMANDS = {
     "chat": cmd_chat,
     "run": cmd_run,
     "users": cmd_users,
+    "backup": cmd_backup,
+    "escalations": cmd_escalations,
 }

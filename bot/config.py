@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     holiday_region: str = "BW"
     stale_after_days: int = Field(default=180, ge=1)
     question_retention_days: int = Field(default=90, ge=1)
+    escalation_reminder_minutes: float = Field(default=10, gt=0)
+    escalation_max_reminders: int = Field(default=3, ge=0)
+    escalation_retention_days: int = Field(default=365, ge=1)
+    escalation_conversation_timeout_seconds: float = Field(default=900, gt=0)
     log_level: str = "INFO"
     caseworker_bot_now: str | None = None
 

@@ -45,3 +45,6 @@ def configure(level: str = "INFO", token: str | None = None) -> None:
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # A line per job run (the outbox runs every 2 s) would drown everything else.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)

@@ -178,7 +178,7 @@ class Renderer:
 
     def _urgent_row(self, urgent: bool) -> list[list[Button]]:
         if urgent and self.can_escalate:
-            return [[Button(texts.ESCALATE_BUTTON, Action("x"))]]
+            return [[Button(texts.ESCALATE_BUTTON, Action(actions.ESCALATE))]]
         return []
 
     # -- browsing --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ here knows about Telegram, so the CLI and the tests build the very same objects.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.config import Settings
+from bot.escalations.service import EscalationService, EscalationSettings
 from bot.knowledge.loader import load_knowledge
 from bot.render import Renderer
 from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
-from bot.storage.users import UserStore
+from bot.storage.users import Role, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ class Services:
     db: Database
     users: UserStore
     questions: QuestionLog
+    escalations: EscalationService
 
     async def close(self) -> None:
         await self.db.close()
@@ -55,9 +58,7 @@ def load_assistant(settings: Settings, clock: Clock) -> Assistant:
     return Assistant(result.knowledge, clock, settings.calendar())
 
 
-async def create_services(
-    settings: Settings, assistant: Assistant, *, can_escalate: bool = False
-) -> Services:
+async def create_services(settings: Settings, assistant: Assistant) -> Services:
     """Open the database and assemble the services around an already loaded assistant."""
     clock = assistant.clock
     try:
@@ -66,12 +67,29 @@ async def create_services(
         raise StartupError(f"Datenbank {settings.database_path} nicht nutzbar: {exc}") from exc
     users = UserStore(db, frozenset(settings.admin_user_ids))
     await users.ensure_admins(clock.now())
+
+    async def recipients() -> tuple[list[int], list[int]]:
+        leads = await users.with_role_at_least(Role.LEAD)
+        return [u.user_id for u in leads], [u.user_id for u in leads if u.role is Role.ADMIN]
+
+    escalations = EscalationService(
+        db,
+        clock,
+        EscalationSettings(
+            lead_chat_id=settings.team_lead_chat_id,
+            reminder_after=dt.timedelta(minutes=settings.escalation_reminder_minutes),
+            max_reminders=settings.escalation_max_reminders,
+            retention=dt.timedelta(days=settings.escalation_retention_days),
+        ),
+        recipients,
+    )
     return Services(
         settings=settings,
         clock=clock,
         assistant=assistant,
-        renderer=Renderer(assistant, settings.stale_after_days, can_escalate=can_escalate),
+        renderer=Renderer(assistant, settings.stale_after_days, can_escalate=True),
         db=db,
         users=users,
         questions=QuestionLog(db),
+        escalations=escalations,
     )

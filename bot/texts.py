@@ -141,7 +141,12 @@ COMMANDS = (
     ("themen", "Wissen nach Bereichen"),
     ("ort", "Deinen Ort festlegen"),
     ("hilfe", "Was der Bot kann"),
+    ("eskalation", "Akute Situation melden"),
+    ("eskalationen", "Offene Eskalationen"),
+    ("abbrechen", "Laufende Eingabe abbrechen"),
     ("einladen", "Teamleitung: Einladungslink erzeugen"),
+    ("export", "Teamleitung: Eskalationen als CSV"),
+    ("statistik", "Teamleitung: Statistik der Eskalationen"),
     ("nutzer", "Teamleitung: registrierte Personen"),
     ("entfernen", "Teamleitung: Person entfernen"),
 )
@@ -182,6 +187,130 @@ PII_PHONE = "eine Telefonnummer"
 PII_DATE = "ein Datum (Geburtsdatum?)"
 PII_EMAIL = "eine E-Mail-Adresse"
 PII_NAME = "einen Namen"
+
+KIND_LABELS = {
+    "gewalt": "Gewalt/Bedrohung",
+    "suizid": "Suizidgefahr/psychische Krise",
+    "kindeswohl": "Kindeswohlgefährdung",
+    "haeusliche-gewalt": "Häusliche Gewalt",
+    "brand-unfall": "Brand/Unfall",
+    "sonstiges": "Sonstiges",
+}
+# What the knowledge is searched for to show useful contacts under the confirmation.
+KIND_SEARCH = {
+    "gewalt": "polizei gewalt bedrohung",
+    "suizid": "suizidgefahr krise",
+    "kindeswohl": "kind in gefahr kindeswohlgefährdung jugendamt",
+    "haeusliche-gewalt": "häusliche gewalt frauenhaus",
+    "brand-unfall": "notruf feuerwehr rettungsdienst",
+    "sonstiges": "eskalation akute situation",
+}
+URGENCY_LABELS = {"akut": "akut", "heute": "heute", "woche": "diese Woche"}
+STATUS_LABELS = {"open": "offen", "taken": "übernommen", "resolved": "erledigt"}
+
+ESC_START = (
+    EMERGENCY_LINES
+    + "\n\n<b>Eskalation melden</b> (Abbruch jederzeit mit /abbrechen)\n\nWas ist passiert?"
+)
+ESC_ONLY_PRIVATE = "Eskalationen meldest du bitte im privaten Chat mit mir."
+ESC_PLACE = "In welchem Ort? Tipp auf einen Knopf oder schreib den Ortsnamen."
+ESC_PLACE_OWN = "📍 {place}"
+ESC_PLACE_NONE = "Ohne Ort"
+ESC_PLACE_UNKNOWN = "Den Ort »{place}« kenne ich nicht. Schreib den Namen der Gemeinde."
+ESC_PLACE_CHOOSE = "Welchen Ort meinst du?"
+ESC_URGENCY = "Wie dringend?"
+ESC_DESCRIPTION = (
+    "Beschreib kurz, was passiert ist (eine Nachricht).\n\n"
+    "⚠️ <b>Keine Namen, Telefonnummern, Geburtsdaten oder andere persönlichen Daten von "
+    "Klientinnen und Klienten.</b> Schreib z. B. »Klient (m, 30)« statt des Namens."
+)
+ESC_DESCRIPTION_EMPTY = "Bitte schreib eine kurze Beschreibung als Text."
+ESC_PII_WARNING = (
+    "⚠️ Deine Beschreibung enthält vermutlich {found}. Bitte keine persönlichen Daten von "
+    "Klientinnen und Klienten. Korrigieren?"
+)
+ESC_PII_FIX = "✏️ Korrigieren"
+ESC_PII_KEEP = "So lassen"
+ESC_SUMMARY = (
+    "<b>Zusammenfassung</b>\n"
+    "Art: {kind}\nOrt: {place}\nDringlichkeit: {urgency}\nBeschreibung: {description}\n\n"
+    "Senden?"
+)
+ESC_SEND = "✅ Senden"
+ESC_CANCEL = "✖️ Abbrechen"
+ESC_CANCELLED = "Abgebrochen. Es wurde nichts gespeichert."
+ESC_EXPIRED = (
+    "Die Eskalationsmeldung ist nach 15 Minuten ohne Antwort abgelaufen; es wurde nichts "
+    "gespeichert. Neu beginnen mit /eskalation."
+)
+ESC_SAVED = "✅ <b>Gespeichert als #{id}.</b>"
+ESC_NOTIFIED = "Benachrichtigt: {targets}."
+ESC_NOTIFY_PENDING = (
+    "Die Benachrichtigung der Teamleitungen wird gerade zugestellt und so lange wiederholt, "
+    "bis sie ankommt."
+)
+ESC_TARGET_GROUP = "die Gruppe der Teamleitungen"
+ESC_TARGET_LEADS = "{count} Teamleitungen/Admins direkt"
+ESC_CONTACTS = "<b>Hilfreiche Kontakte:</b>"
+ESC_SAVE_FAILED = (
+    "⚠️ <b>Ich konnte die Eskalation nicht speichern.</b> Bitte ruf deine Teamleitung direkt "
+    "an.\n\n" + EMERGENCY_SHORT
+)
+ESC_NO_PLACE = "ohne Ort"
+
+ALERT = (
+    "🚨 <b>Eskalation #{id}</b> – {urgency}\n"
+    "Art: {kind}\nOrt: {place}\nBeschreibung: {description}\n"
+    "Gemeldet von {reporter} am {created}\nStatus: {status}"
+)
+ALERT_REDELIVERY = "⚠️ Erneut zugestellt: Diese Meldung kam vielleicht schon einmal an."
+ALERT_REMINDER = "⏰ <b>Erinnerung {count}/{max}: noch nicht übernommen!</b>"
+ALERT_ADMIN = "⚠️ <b>An Admins: Nach {count} Erinnerungen hat niemand übernommen.</b>"
+ALERT_TAKE = "🙋 Übernehmen"
+ALERT_DONE = "✅ Erledigt"
+ALERT_TAKEN_BY = "übernommen von {name} um {time}"
+ALERT_RESOLVED_BY = "erledigt von {name} um {time}"
+ALERT_ERASED = "(nach Ablauf der Aufbewahrungsfrist gelöscht)"
+REPORTER_TAKEN = "🙋 Deine Eskalation #{id} wurde von {name} übernommen."
+REPORTER_RESOLVED = "✅ Deine Eskalation #{id} ist erledigt ({name})."
+TAKE_DONE = "Du hast #{id} übernommen."
+TAKE_ALREADY = "#{id} ist schon übernommen."
+RESOLVE_DONE = "#{id} ist erledigt."
+RESOLVE_ALREADY = "#{id} ist schon erledigt."
+ESC_NOT_FOUND = "Diese Eskalation gibt es nicht."
+OUTCOME_ASK = (
+    "#{id} ist erledigt. Optional: Antworte auf diese Nachricht mit dem Ergebnis in einer "
+    "Zeile (ohne Namen)."
+)
+OUTCOME_SAVED = "Ergebnis zu #{id} gespeichert."
+
+ESC_LIST_HEADING = "<b>Offene Eskalationen ({count})</b>"
+ESC_LIST_EMPTY = "Keine offenen Eskalationen."
+ESC_LIST_ITEM = "#{id} {kind} · {place} · {status}"
+ESC_HISTORY_HEADING = "<b>Verlauf #{id}</b>"
+AUDIT_LABELS = {
+    "created": "gemeldet",
+    "notified": "benachrichtigt",
+    "reminded": "erinnert",
+    "admins-alerted": "an Admins gemeldet",
+    "taken": "übernommen",
+    "resolved": "erledigt",
+    "outcome": "Ergebnis eingetragen",
+    "erased": "Beschreibung gelöscht (Aufbewahrungsfrist)",
+    "denied": "unberechtigter Versuch",
+}
+EXPORT_CHOOSE = "Welcher Zeitraum?"
+EXPORT_PERIODS = {"30": "Letzte 30 Tage", "365": "Letzte 12 Monate", "all": "Alles"}
+EXPORT_CAPTION = "Eskalationen {since} bis {until} ({count})"
+EXPORT_USAGE = "Zeitraum: /export oder /export JJJJ-MM-TT [JJJJ-MM-TT]"
+STATS_HEADING = "<b>Statistik der Eskalationen</b> ({count} insgesamt)"
+STATS_SECTION = "<b>{title}</b>"
+STATS_TITLES = {"kind": "Nach Art", "place": "Nach Ort", "team": "Nach Team", "month": "Nach Monat"}
+STATS_MEDIAN = "Median bis zur Übernahme: {minutes} Minuten"
+STATS_NO_MEDIAN = "Median bis zur Übernahme: –"
+STATS_EMPTY = "Noch keine Eskalationen."
+STATS_CHART_TITLE = "Eskalationen"
+STATS_UNKNOWN = "unbekannt"
 
 
 def weekday_time(when: dt.datetime, now: dt.datetime) -> str:

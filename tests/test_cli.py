@@ -141,3 +141,24 @@ def test_users_add_list_remove(tmp_path: Path) -> None:
     assert run("users", "remove", "42", env=env).returncode == 0
     assert run("users", "remove", "42", env=env).returncode == 1
     assert run("users", "list", env=env).stdout == ""
+
+
+def test_backup_is_a_consistent_copy_that_answers(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    assert run("users", "add", "42", "--role", "lead", env=env).returncode == 0
+    target = tmp_path / "backup.sqlite3"
+    result = run("backup", str(target), env=env)
+    assert result.returncode == 0, result.stderr
+    restored = run("users", "list", env={"DATABASE_PATH": str(target)})
+    assert restored.stdout.startswith("42\tlead")
+    assert run("backup", str(target), env=env).returncode == 1  # never overwrites
+
+
+def test_escalations_export_on_an_empty_database(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    result = run("escalations", "export", "--since", "2026-01-01", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("id,created_at,kind,urgency,place")
+    as_json = run("escalations", "export", "--since", "2026-01-01", "--format", "json", env=env)
+    assert json.loads(as_json.stdout) == []
+    assert run("escalations", "export", "--since", "gestern", env=env).returncode == 2

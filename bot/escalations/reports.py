@@ -95,29 +95,27 @@ def statistics(escalations: Sequence[Escalation], no_value: str) -> Statistics:
 
 
 def chart_png(stats: Statistics, labels: dict[str, str], title: str) -> bytes:
-    """A bar chart of escalations per month and per kind, as PNG bytes."""
-    import matplotlib
+    """A bar chart of escalations per month and per kind, as PNG bytes.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Uses matplotlib's object API (no pyplot state), so it may run in a worker thread.
+    """
+    from matplotlib.figure import Figure
 
-    figure, (months, kinds) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
-    try:
-        month_keys = sorted(stats.by_month)
-        months.bar(month_keys, [stats.by_month[m] for m in month_keys], color="#2f6f9f")
-        months.set_title(labels.get("month", "month"))
-        months.tick_params(axis="x", rotation=45)
-        kind_keys = sorted(stats.by_kind, key=lambda k: -stats.by_kind[k])
-        kinds.barh(
-            [labels.get(k, k) for k in kind_keys],
-            [stats.by_kind[k] for k in kind_keys],
-            color="#b5452f",
-        )
-        kinds.set_title(labels.get("kind", "kind"))
-        figure.suptitle(title)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    figure = Figure(figsize=(10, 4), dpi=100)
+    months, kinds = figure.subplots(1, 2)
+    month_keys = sorted(stats.by_month)
+    months.bar(month_keys, [stats.by_month[m] for m in month_keys], color="#2f6f9f")
+    months.set_title(labels.get("month", "month"))
+    months.tick_params(axis="x", rotation=45)
+    kind_keys = sorted(stats.by_kind, key=lambda k: -stats.by_kind[k])
+    kinds.barh(
+        [labels.get(k, k) for k in kind_keys],
+        [stats.by_kind[k] for k in kind_keys],
+        color="#b5452f",
+    )
+    kinds.set_title(labels.get("kind", "kind"))
+    figure.suptitle(title)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -7,6 +7,7 @@ nothing else; in groups, messages not meant for the bot are ignored silently.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -49,7 +50,8 @@ async def gate(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    message = update.message
+    # Edited messages are answered like new ones, so the group rule applies to them too.
+    message = update.message or update.edited_message
     if message is not None and not addressed_to_bot(message, context.bot.id, context.bot.username):
         raise ApplicationHandlerStop
     services = context.services
@@ -60,6 +62,8 @@ async def gate(update: Update, context: BotContext) -> None:
         log.info("refused unregistered user %s", user.id)
         await refuse(update)
         raise ApplicationHandlerStop
+    if user.full_name and account.display_name != user.full_name:
+        account = replace(account, display_name=user.full_name)
     context.account = account
     try:
         await services.users.touch(account, services.clock.now(), user.full_name)

@@ -57,7 +57,7 @@ async def button(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         await edit(query, topic)
-    elif action.kind == actions.FEEDBACK and len(args) == 2 and args[0] in "+-":
+    elif action.kind == actions.FEEDBACK and len(args) == 2 and args[0] in ("+", "-"):
         if services.assistant.entry(args[1]) is None:
             await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
             return

@@ -34,9 +34,9 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling update %s", describe(update), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    # No answer to a callback query here: the handler has usually answered it already, and a
+    # second answer fails, which used to swallow this message.
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
     except Exception:
         log.warning("could not tell the user about the error", exc_info=True)

@@ -53,3 +53,17 @@ async def edit(query: CallbackQuery, reply: Reply) -> None:
         if "message is not modified" not in exc.message.lower():
             raise
         log.debug("edit skipped: %s", exc.message)
+
+
+async def edit_message(bot: ExtBot[None], chat_id: int, message_id: int, reply: Reply) -> None:
+    """Replace a message we sent earlier; "not modified" is harmless."""
+    try:
+        await bot.edit_message_text(
+            split_message(reply.html)[0],
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=keyboard(reply),
+        )
+    except BadRequest as exc:
+        if "message is not modified" not in exc.message.lower():
+            raise

@@ -43,10 +43,24 @@ def fold(text: str) -> str:
 
 # Words of this domain that say nothing about what is needed: a caseworker's questions are
 # nearly all about a client. They still count, but little.
-GENERIC_WORDS = (
-    "klient klientin klienten klientinnen person personen leute jemand mensch menschen "
-    "bewohner bewohnerin gefluechteter gefluechtete fluechtling fluechtlinge"
-).split()
+GENERIC_WORDS = [
+    "klient",
+    "klientin",
+    "klienten",
+    "klientinnen",
+    "person",
+    "personen",
+    "leute",
+    "jemand",
+    "mensch",
+    "menschen",
+    "bewohner",
+    "bewohnerin",
+    "gefluechteter",
+    "gefluechtete",
+    "fluechtling",
+    "fluechtlinge",
+]
 
 # Folded like the questions they are compared with ("fuer" becomes "fur").
 STOPWORDS = frozenset(fold(w) for w in _STOPWORDS_AS_TYPED)

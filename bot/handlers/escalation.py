@@ -1,0 +1,372 @@
+"""Reporting an escalation: a short conversation with buttons wherever a choice is fixed.
+
+kind → town → urgency → description (with a personal-data check) → summary → send.
+``/abbrechen`` works at every step; a conversation left open expires with a message.
+On "Senden" the escalation is committed before the caseworker is told "Gespeichert".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import actions, texts
+from bot.actions import Action
+from bot.escalations.model import Kind, Report, Urgency
+from bot.escalations.privacy import personal_data
+from bot.handlers.context import BotContext
+from bot.handlers.deliver import deliver_now
+from bot.handlers.io import edit, send
+from bot.render import Button, Reply, own_police
+from bot.storage.database import StorageError
+
+log = logging.getLogger(__name__)
+
+KIND, PLACE, URGENCY, DESCRIPTION, CONFIRM = range(5)
+DRAFT = "escalation_draft"
+DELIVERY_WAIT_SECONDS = 4.0
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: Kind | None = None
+    place: str | None = None
+    team: str | None = None
+    urgency: Urgency | None = None
+    description: str | None = None
+
+
+def _draft(context: BotContext) -> Draft:
+    data = context.user_data if context.user_data is not None else {}
+    draft = data.get(DRAFT)
+    return draft if isinstance(draft, Draft) else Draft()
+
+
+def _save(context: BotContext, draft: Draft) -> None:
+    if context.user_data is not None:
+        context.user_data[DRAFT] = draft
+
+
+def _pattern(kind: str) -> str:
+    return rf"^{kind}(\|.*)?$"
+
+
+async def _show(update: Update, context: BotContext, reply: Reply) -> None:
+    """Answer a button press by editing its message; a typed message gets a new one."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.answer()
+        await edit(query, reply)
+    elif update.effective_chat is not None:
+        await send(context.bot, update.effective_chat.id, reply)
+
+
+async def start(update: Update, context: BotContext) -> int:
+    chat = update.effective_chat
+    if chat is None or context.account is None:
+        return ConversationHandler.END
+    if chat.type != ChatType.PRIVATE:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.ESC_ONLY_PRIVATE, show_alert=True)
+        else:
+            await context.bot.send_message(chat.id, texts.ESC_ONLY_PRIVATE)
+        return ConversationHandler.END
+    _save(context, Draft())
+    rows = [
+        [Button(texts.KIND_LABELS[k.value], Action(actions.ESC_KIND, (k.value,)))] for k in Kind
+    ]
+    rows.append([Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))])
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await send(context.bot, chat.id, Reply(texts.ESC_START, rows))
+    return KIND
+
+
+async def kind_chosen(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    action = actions.decode(query.data or "")
+    try:
+        kind = Kind(action.args[0]) if action and action.args else None
+    except ValueError:
+        kind = None
+    if kind is None:
+        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        return KIND
+    _save(context, replace(_draft(context), kind=kind))
+    await _show(update, context, _place_question(context))
+    return PLACE
+
+
+def _place_question(context: BotContext) -> Reply:
+    rows: list[list[Button]] = []
+    account = context.account
+    if account is not None and account.place:
+        rows.append(
+            [
+                Button(
+                    texts.ESC_PLACE_OWN.format(place=account.place),
+                    Action(actions.ESC_PLACE, (actions.digest(account.place),)),
+                )
+            ]
+        )
+    rows.append([Button(texts.ESC_PLACE_NONE, Action(actions.ESC_PLACE, ("-",)))])
+    rows.append([Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))])
+    return Reply(texts.ESC_PLACE, rows)
+
+
+async def place_chosen(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    action = actions.decode(query.data or "")
+    reference = action.args[0] if action and action.args else ""
+    if reference == "-":
+        return await _ask_urgency(update, context, None)
+    places = context.services.assistant.knowledge.places
+    place = next((p.name for p in places if actions.digest(p.name) == reference), None)
+    if place is None:
+        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        return PLACE
+    return await _ask_urgency(update, context, place)
+
+
+async def place_typed(update: Update, context: BotContext) -> int:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    candidates = context.services.assistant.index.places.candidates(message.text)
+    if len(candidates) == 1:
+        return await _ask_urgency(update, context, candidates[0].name)
+    if not candidates:
+        await message.reply_text(texts.ESC_PLACE_UNKNOWN.format(place=html.escape(message.text)))
+        return PLACE
+    rows = [
+        [Button(p.name, Action(actions.ESC_PLACE, (actions.digest(p.name),)))] for p in candidates
+    ]
+    rows.append([Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))])
+    await send(context.bot, message.chat_id, Reply(texts.ESC_PLACE_CHOOSE, rows))
+    return PLACE
+
+
+async def _ask_urgency(update: Update, context: BotContext, place: str | None) -> int:
+    team = None
+    if place is not None:
+        found = context.services.assistant.find_place(place)
+        team = next((t for t in found.tags if t.startswith("team-")), None) if found else None
+    _save(context, replace(_draft(context), place=place, team=team))
+    rows = [
+        [Button(texts.URGENCY_LABELS[u.value], Action(actions.ESC_URGENCY, (u.value,)))]
+        for u in Urgency
+    ]
+    rows.append([Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))])
+    await _show(update, context, Reply(texts.ESC_URGENCY, rows))
+    return URGENCY
+
+
+async def urgency_chosen(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    action = actions.decode(query.data or "")
+    try:
+        urgency = Urgency(action.args[0]) if action and action.args else None
+    except ValueError:
+        urgency = None
+    if urgency is None:
+        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        return URGENCY
+    _save(context, replace(_draft(context), urgency=urgency))
+    cancel = [[Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))]]
+    await _show(update, context, Reply(texts.ESC_DESCRIPTION, cancel))
+    return DESCRIPTION
+
+
+async def description_typed(update: Update, context: BotContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    text = (message.text or "").strip()
+    if not text:
+        await message.reply_text(texts.ESC_DESCRIPTION_EMPTY)
+        return DESCRIPTION
+    draft = replace(_draft(context), description=text[:2000])
+    _save(context, draft)
+    found = personal_data(text)
+    if found:
+        rows = [
+            [
+                Button(texts.ESC_PII_FIX, Action(actions.ESC_STEP, ("fix",))),
+                Button(texts.ESC_PII_KEEP, Action(actions.ESC_STEP, ("keep",))),
+            ]
+        ]
+        warning = texts.ESC_PII_WARNING.format(found=", ".join(found))
+        await send(context.bot, message.chat_id, Reply(warning, rows))
+        return CONFIRM
+    await send(context.bot, message.chat_id, _summary(draft))
+    return CONFIRM
+
+
+def _summary(draft: Draft) -> Reply:
+    assert draft.kind is not None and draft.urgency is not None
+    text = texts.ESC_SUMMARY.format(
+        kind=texts.KIND_LABELS[draft.kind.value],
+        place=html.escape(draft.place or texts.ESC_NO_PLACE),
+        urgency=texts.URGENCY_LABELS[draft.urgency.value],
+        description=html.escape(draft.description or ""),
+    )
+    rows = [
+        [
+            Button(texts.ESC_SEND, Action(actions.ESC_STEP, ("send",))),
+            Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",))),
+        ]
+    ]
+    return Reply(text, rows)
+
+
+async def confirm_step(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    action = actions.decode(query.data or "")
+    step = action.args[0] if action and action.args else ""
+    if step == "fix":
+        cancel = [[Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))]]
+        await _show(update, context, Reply(texts.ESC_DESCRIPTION, cancel))
+        return DESCRIPTION
+    if step == "keep":
+        await _show(update, context, _summary(_draft(context)))
+        return CONFIRM
+    if step == "send":
+        return await _send(update, context)
+    await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+    return CONFIRM
+
+
+async def _send(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    account = context.account
+    draft = _draft(context)
+    assert query is not None and account is not None
+    if draft.kind is None or draft.urgency is None or draft.description is None:
+        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    services = context.services
+    report = Report(
+        reporter_id=account.user_id,
+        kind=draft.kind,
+        urgency=draft.urgency,
+        place=draft.place,
+        team=draft.team,
+        description=draft.description,
+    )
+    chat_id = update.effective_chat.id if update.effective_chat else account.user_id
+    try:
+        escalation = await services.escalations.create(
+            report, account.display_name or str(account.user_id)
+        )
+    except StorageError:
+        log.exception("could not store an escalation")
+        await context.bot.send_message(chat_id, texts.ESC_SAVE_FAILED)
+        return CONFIRM  # the draft stays; the caseworker may try "Senden" again
+    _save(context, Draft())
+    # Saved. Try to alert the leads at once, for a little while, then report honestly.
+    try:
+        await asyncio.wait_for(deliver_now(context), DELIVERY_WAIT_SECONDS)
+    except TimeoutError:
+        log.warning("alert for #%s not delivered within %ss", escalation.id, DELIVERY_WAIT_SECONDS)
+    delivered = await services.escalations.alert_messages(escalation.id)
+    lines = [texts.ESC_SAVED.format(id=escalation.id)]
+    if delivered:
+        lead_chat = services.settings.team_lead_chat_id
+        target = (
+            texts.ESC_TARGET_GROUP
+            if lead_chat is not None
+            else texts.ESC_TARGET_LEADS.format(count=len(delivered))
+        )
+        lines.append(texts.ESC_NOTIFIED.format(targets=target))
+    else:
+        lines.append(texts.ESC_NOTIFY_PENDING)
+    reply = _with_contacts(context, "\n".join(lines), draft)
+    await send(context.bot, chat_id, reply)
+    return ConversationHandler.END
+
+
+def _with_contacts(context: BotContext, text: str, draft: Draft) -> Reply:
+    """The confirmation plus the knowledge's contacts for this kind of situation and town."""
+    assert draft.kind is not None
+    services = context.services
+    answer = services.assistant.answer(texts.KIND_SEARCH[draft.kind.value], place=draft.place)
+    entries = [h.entry for h in answer.results[:3]]
+    if draft.kind in (Kind.VIOLENCE, Kind.DOMESTIC, Kind.CHILD) and draft.place:
+        police = own_police(
+            services.assistant.knowledge, services.assistant.find_place(draft.place)
+        )
+        if police is not None and police not in entries:
+            entries.insert(0, police)
+    rows = [[Button(f"➡️ {e.title}", Action(actions.OPEN_ENTRY, (e.id,)))] for e in entries]
+    return Reply(f"{text}\n\n{texts.ESC_CONTACTS}" if rows else text, rows)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    _save(context, Draft())
+    if update.callback_query is not None:
+        await _show(update, context, Reply(texts.ESC_CANCELLED))
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.ESC_CANCELLED)
+    return ConversationHandler.END
+
+
+async def expired(update: Update, context: BotContext) -> None:
+    _save(context, Draft())
+    if isinstance(update, Update) and update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, texts.ESC_EXPIRED)
+
+
+Handler = BaseHandler[Update, BotContext, object]
+
+
+def _h(handler: BaseHandler[Update, BotContext, Any]) -> Handler:
+    """PTB's handler types are invariant in the return type; states mix them freely."""
+    return cast(Handler, handler)
+
+
+def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
+    """The reporting conversation, for bot/app.py to register before the generic handlers."""
+    typed = filters.TEXT & ~filters.COMMAND
+    states: dict[object, list[Handler]] = {
+        KIND: [_h(CallbackQueryHandler(kind_chosen, pattern=_pattern(actions.ESC_KIND)))],
+        PLACE: [
+            _h(CallbackQueryHandler(place_chosen, pattern=_pattern(actions.ESC_PLACE))),
+            _h(MessageHandler(typed, place_typed)),
+        ],
+        URGENCY: [_h(CallbackQueryHandler(urgency_chosen, pattern=_pattern(actions.ESC_URGENCY)))],
+        DESCRIPTION: [_h(MessageHandler(typed, description_typed))],
+        CONFIRM: [_h(CallbackQueryHandler(confirm_step, pattern=r"^xs\|(send|fix|keep)$"))],
+        ConversationHandler.TIMEOUT: [_h(TypeHandler(Update, expired))],
+    }
+    return ConversationHandler(
+        entry_points=[
+            _h(CommandHandler("eskalation", start)),
+            _h(CallbackQueryHandler(start, pattern=rf"^{actions.ESCALATE}$")),
+        ],
+        states=states,
+        fallbacks=[
+            _h(CallbackQueryHandler(cancel, pattern=r"^xs\|cancel$")),
+            _h(CommandHandler("abbrechen", cancel)),
+        ],
+        conversation_timeout=timeout_seconds,
+        name="escalation",
+        allow_reentry=True,
+    )
