@@ -111,4 +111,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
     """,
+    # 4: knowledge revisions: every change of a knowledge file, with full old and new text.
+    """
+    CREATE TABLE revisions (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id INTEGER,
+        actor_name TEXT,
+        source TEXT NOT NULL CHECK (source IN ('edit', 'upload', 'rollback', 'disk')),
+        file TEXT NOT NULL,
+        old_content TEXT,
+        new_content TEXT,
+        summary TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'failed'))
+    );
+    CREATE INDEX revisions_by_file ON revisions (file, id);
+    """,
 )

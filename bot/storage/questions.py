@@ -66,6 +66,15 @@ class QuestionLog:
     async def unanswered_since(self, moment: dt.datetime) -> list[LoggedQuestion]:
         return [q for q in await self.since(moment) if q.outcome == "none"]
 
+    async def unhelpful_since(self, moment: dt.datetime) -> list[tuple[str, str | None]]:
+        """(entry id, question) of every 👎 since ``moment``."""
+        rows = await self.db.fetchall(
+            "SELECT entry_id, question FROM feedback WHERE helpful = 0 AND given_at >= ? "
+            "ORDER BY given_at",
+            (timestamp(moment),),
+        )
+        return [(str(r[0]), r[1]) for r in rows]
+
     async def purge(self, before: dt.datetime) -> int:
         """Delete questions and feedback older than ``before``; returns the questions deleted."""
         row = await self.db.fetchone(

@@ -1,0 +1,236 @@
+"""Changing the live knowledge safely: validate, write atomically, record, swap.
+
+Every change goes the same way, whatever its source (a quick edit, an uploaded file, a
+rollback, a change on disk): the whole knowledge is validated *with* the change; only then
+is the file replaced (temporary file + rename), a revision recorded with the full old and
+new content, and the live index swapped in one step. A broken change never replaces the
+working knowledge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from bot.assistant import Assistant
+from bot.clock import Clock
+from bot.knowledge.base import Knowledge
+from bot.knowledge.diff import Review, review
+from bot.knowledge.loader import LoadResult, Problem, load_knowledge, read_directory
+from bot.storage.revisions import Revision, RevisionStore
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 512 * 1024
+
+
+class ChangeRefused(ValueError):
+    """The change cannot be applied; ``problems`` say why, each with its file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Proposal:
+    """A validated change, not yet applied: what it would do, or why it cannot be done."""
+
+    file: str
+    new_text: str | None  # None: the file is deleted
+    result: LoadResult
+    review: Review = field(default_factory=Review)
+
+    @property
+    def ok(self) -> bool:
+        return self.result.knowledge is not None
+
+
+@dataclass
+class ReloadOutcome:
+    changed: bool
+    problems: list[Problem]
+    review: Review | None = None
+
+
+class KnowledgeManager:
+    def __init__(
+        self,
+        directory: Path,
+        assistant: Assistant,
+        revisions: RevisionStore,
+        clock: Clock,
+        stale_after_days: int,
+    ) -> None:
+        self.directory = directory
+        self.assistant = assistant
+        self.revisions = revisions
+        self.clock = clock
+        self.stale_after_days = stale_after_days
+        self._lock = asyncio.Lock()
+        self.last_reload_problems: tuple[str, ...] = ()
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.assistant.knowledge
+
+    @staticmethod
+    def valid_name(name: str) -> str | None:
+        """A safe file name inside the knowledge directory, or None (no paths, only *.yaml)."""
+        pure = PurePosixPath(name.replace("\\", "/"))
+        if len(pure.parts) != 1 or not pure.name.endswith(".yaml") or pure.name.startswith("."):
+            return None
+        return pure.name
+
+    # -- proposing and applying --------------------------------------------------------------
+
+    def propose(self, file: str, new_text: str | None) -> Proposal:
+        """Validate the whole knowledge with ``file`` replaced (or removed)."""
+        result = load_knowledge(
+            self.directory,
+            today=self.clock.today(),
+            stale_after_days=self.stale_after_days,
+            overrides={file: new_text},
+        )
+        proposal = Proposal(file, new_text, result)
+        if result.knowledge is not None:
+            proposal.review = review(self.knowledge, result.knowledge)
+        return proposal
+
+    async def apply(
+        self,
+        proposal: Proposal,
+        *,
+        actor_id: int | None,
+        actor_name: str | None,
+        source: str,
+    ) -> tuple[int, Review]:
+        """Write, record and swap in a proposal; returns the revision id and the review.
+
+        The proposal is validated again under the lock: the disk may have changed since.
+        """
+        async with self._lock:
+            fresh = self.propose(proposal.file, proposal.new_text)
+            if fresh.result.knowledge is None:
+                raise ChangeRefused(fresh.result.errors)
+            path = self.directory / proposal.file
+            old_text = path.read_text(encoding="utf-8") if path.exists() else None
+            revision_id = await self.revisions.begin(
+                now=self.clock.now(),
+                actor_id=actor_id,
+                actor_name=actor_name,
+                source=source,
+                file=proposal.file,
+                old_content=old_text,
+                new_content=proposal.new_text,
+                summary=fresh.review.summary(),
+            )
+            try:
+                _write_atomically(path, proposal.new_text)
+            except OSError:
+                await self.revisions.finish(revision_id, applied=False)
+                raise
+            await self.revisions.finish(revision_id, applied=True)
+            self.assistant.swap(fresh.result.knowledge)
+            log.info(
+                "knowledge revision %s applied (%s): %s",
+                revision_id,
+                source,
+                fresh.review.summary(),
+            )
+            return revision_id, fresh.review
+
+    async def rollback(
+        self, revision_id: int, *, actor_id: int | None, actor_name: str | None
+    ) -> tuple[int, Review]:
+        """Restore a file to its content before ``revision_id``; itself a new revision."""
+        revision = await self.revisions.get(revision_id)
+        if revision is None or revision.state != "applied":
+            raise KeyError(revision_id)
+        proposal = self.propose(revision.file, revision.old_content)
+        return await self.apply(
+            proposal, actor_id=actor_id, actor_name=actor_name, source="rollback"
+        )
+
+    # -- changes made directly on disk -------------------------------------------------------
+
+    async def reload_from_disk(self) -> ReloadOutcome:
+        """Pick up edits made on disk; a broken state keeps the working knowledge."""
+        async with self._lock:
+            result = load_knowledge(
+                self.directory, today=self.clock.today(), stale_after_days=self.stale_after_days
+            )
+            if result.knowledge is None:
+                return ReloadOutcome(False, result.errors)
+            old = self.knowledge
+            if result.knowledge.version == old.version:
+                return ReloadOutcome(False, [])
+            changes = review(old, result.knowledge)
+            now = self.clock.now()
+            names = set(old.files) | set(result.knowledge.files)
+            for name in sorted(names):
+                before, after = old.files.get(name), result.knowledge.files.get(name)
+                if before != after:
+                    revision_id = await self.revisions.begin(
+                        now=now,
+                        actor_id=None,
+                        actor_name=None,
+                        source="disk",
+                        file=name,
+                        old_content=before,
+                        new_content=after,
+                        summary=changes.summary(),
+                    )
+                    await self.revisions.finish(revision_id, applied=True)
+            self.assistant.swap(result.knowledge)
+            log.info("knowledge reloaded from disk: %s", changes.summary())
+            return ReloadOutcome(True, [], changes)
+
+    def new_problems(self, problems: list[Problem]) -> bool:
+        """True the first time this exact set of problems is seen (tell the leads once)."""
+        key = tuple(str(p) for p in problems)
+        if key == self.last_reload_problems:
+            return False
+        self.last_reload_problems = key
+        return bool(key)
+
+    async def recover(self) -> list[Revision]:
+        """At start-up: settle revisions a crash left pending (applied if the file shows it)."""
+        settled = []
+        for revision in await self.revisions.pending():
+            path = self.directory / revision.file
+            on_disk = path.read_text(encoding="utf-8") if path.exists() else None
+            await self.revisions.finish(revision.id, applied=on_disk == revision.new_content)
+            settled.append(revision)
+        return settled
+
+    def files(self) -> dict[str, str]:
+        """The current files on disk, by name (for /wissen)."""
+        return read_directory(self.directory)
+
+
+def _write_atomically(path: Path, text: str | None) -> None:
+    """Replace ``path`` in one step: a reader sees the old or the new file, never half."""
+    if text is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

@@ -1,0 +1,199 @@
+"""Changing the live knowledge: validated as a whole, written atomically, recorded, swapped."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.clock import Clock
+from bot.knowledge.edit import EditError, Field, edit_entry, set_verified
+from bot.knowledge.hours import HolidayCalendar
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.manager import ChangeRefused, KnowledgeManager
+from bot.storage.database import Database
+from bot.storage.revisions import RevisionStore
+from tests.conftest import BERLIN, MINIMAL
+
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
+
+
+@pytest.fixture
+async def manager(minimal_dir: Path, tmp_path: Path) -> AsyncIterator[KnowledgeManager]:
+    clock = Clock(BERLIN, NOW)
+    knowledge = load_knowledge(minimal_dir, today=clock.today()).knowledge
+    assert knowledge is not None
+    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"))
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    yield KnowledgeManager(minimal_dir, assistant, RevisionStore(db), clock, 180)
+    await db.close()
+
+
+def phone_of(manager: KnowledgeManager, entry_id: str) -> str | None:
+    entry = manager.assistant.entry(entry_id)
+    assert entry is not None
+    return entry.contacts[0].phone
+
+
+async def test_quick_edit_keeps_comments_and_changes_only_that_value(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    original = "# Kommentar der Teamleitung\n" + MINIMAL["entries.yaml"]
+    (minimal_dir / "entries.yaml").write_text(original, encoding="utf-8")
+    edited = edit_entry(original, "polizei-lahr", Field.PHONE, "+49 7821 277-1", contact=0)
+    changed = [
+        (a, b) for a, b in zip(original.splitlines(), edited.splitlines(), strict=True) if a != b
+    ]
+    assert changed == [('        phone: "+49 7821 277-0"', '        phone: "+49 7821 277-1"')]
+    assert edited.startswith("# Kommentar der Teamleitung\n")
+    proposal = manager.propose("entries.yaml", edited)
+    assert proposal.ok
+    assert [(c.entry_id, c.field) for c in proposal.review.changed] == [
+        ("polizei-lahr", "contacts")
+    ]
+    revision, _ = await manager.apply(proposal, actor_id=7, actor_name="Lea", source="edit")
+    assert phone_of(manager, "polizei-lahr") == "+49 7821 277-1"
+    assert (minimal_dir / "entries.yaml").read_text(encoding="utf-8") == edited
+    stored = await manager.revisions.get(revision)
+    assert stored is not None and stored.state == "applied"
+    assert stored.old_content == original and stored.new_content == edited
+    assert stored.actor_name == "Lea" and stored.source == "edit"
+
+
+async def test_a_broken_change_is_refused_and_nothing_changes(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    before = (minimal_dir / "entries.yaml").read_text(encoding="utf-8")
+    broken = before.replace('phone: "+49 7821 277-0"', 'phone: "12"')
+    proposal = manager.propose("entries.yaml", broken)
+    assert not proposal.ok
+    assert any(
+        "entries.yaml:" in str(p) and "Telefonnummer" in str(p) for p in proposal.result.errors
+    )
+    with pytest.raises(ChangeRefused):
+        await manager.apply(proposal, actor_id=7, actor_name="Lea", source="upload")
+    assert (minimal_dir / "entries.yaml").read_text(encoding="utf-8") == before
+    assert phone_of(manager, "polizei-lahr") == "+49 7821 277-0"
+    assert await manager.revisions.recent() == []
+
+
+async def test_upload_of_a_new_file_reviews_added_entries(manager: KnowledgeManager) -> None:
+    new_file = (
+        "entries:\n  - id: dolmetscher\n    title: Dolmetscher\n    category: behoerden\n"
+        "    keywords: [Sprachmittler]\n    text: Über das Amt buchen.\n"
+    )
+    proposal = manager.propose("neu.yaml", new_file)
+    assert proposal.ok and [e.id for e in proposal.review.added] == ["dolmetscher"]
+    await manager.apply(proposal, actor_id=7, actor_name="Lea", source="upload")
+    assert manager.assistant.answer("sprachmittler").results[0].entry.id == "dolmetscher"
+
+
+async def test_rollback_restores_and_is_itself_a_revision(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    original = (minimal_dir / "entries.yaml").read_text(encoding="utf-8")
+    edited = edit_entry(original, "migrationsamt", Field.HOURS, "Mo-Fr 09:00-12:00", contact=0)
+    first, _ = await manager.apply(
+        manager.propose("entries.yaml", edited), actor_id=7, actor_name="Lea", source="edit"
+    )
+    second, review = await manager.rollback(first, actor_id=8, actor_name="Max")
+    assert (minimal_dir / "entries.yaml").read_text(encoding="utf-8") == original
+    assert [c.field for c in review.changed] == ["contacts"]
+    assert [r.id for r in await manager.revisions.recent()] == [second, first]
+    stored = await manager.revisions.get(second)
+    assert stored is not None and stored.source == "rollback"
+    with pytest.raises(KeyError):
+        await manager.rollback(999, actor_id=8, actor_name="Max")
+
+
+async def test_disk_changes_are_picked_up_and_broken_ones_never_replace_the_knowledge(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    path = minimal_dir / "entries.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("+49 7821 277-0", "+49 7821 277-5"), encoding="utf-8")
+    outcome = await manager.reload_from_disk()
+    assert outcome.changed and phone_of(manager, "polizei-lahr") == "+49 7821 277-5"
+    path.write_text("entries: [\n", encoding="utf-8")
+    broken = await manager.reload_from_disk()
+    assert not broken.changed and broken.problems
+    assert str(broken.problems[0]).startswith(f"{path}:")
+    assert phone_of(manager, "polizei-lahr") == "+49 7821 277-5"  # still answering
+    assert manager.new_problems(broken.problems)
+    assert not manager.new_problems(broken.problems)  # the leads are told once
+
+
+async def test_a_question_during_a_swap_sees_old_or_new_never_a_mix(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    original = (minimal_dir / "entries.yaml").read_text(encoding="utf-8")
+    versions = {original, original.replace("+49 7821 277-0", "+49 7821 277-9")}
+    answers: set[str | None] = set()
+
+    async def ask() -> None:
+        for _ in range(200):
+            answer = manager.assistant.answer("polizei lahr")
+            answers.add(answer.results[0].entry.contacts[0].phone)
+            await asyncio.sleep(0)
+
+    async def swap() -> None:
+        for text in [*versions, original]:
+            await manager.apply(
+                manager.propose("entries.yaml", text), actor_id=1, actor_name="x", source="edit"
+            )
+            await asyncio.sleep(0)
+
+    await asyncio.gather(ask(), swap())
+    assert answers <= {"+49 7821 277-0", "+49 7821 277-9"}
+
+
+async def test_a_revision_pending_at_a_crash_is_settled_at_start(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    text = (minimal_dir / "entries.yaml").read_text(encoding="utf-8")
+    written = await manager.revisions.begin(
+        now=NOW,
+        actor_id=1,
+        actor_name="x",
+        source="edit",
+        file="entries.yaml",
+        old_content="old",
+        new_content=text,
+        summary="",
+    )
+    lost = await manager.revisions.begin(
+        now=NOW,
+        actor_id=1,
+        actor_name="x",
+        source="edit",
+        file="entries.yaml",
+        old_content=text,
+        new_content="never written",
+        summary="",
+    )
+    await manager.recover()
+    first, second = await manager.revisions.get(written), await manager.revisions.get(lost)
+    assert first is not None and first.state == "applied"
+    assert second is not None and second.state == "failed"
+
+
+def test_file_names_from_uploads_are_confined_to_the_directory() -> None:
+    assert KnowledgeManager.valid_name("polizei.yaml") == "polizei.yaml"
+    for bad in ("../etc/passwd.yaml", "/tmp/x.yaml", "a/b.yaml", ".hidden.yaml", "x.txt"):
+        assert KnowledgeManager.valid_name(bad) is None
+
+
+def test_edit_errors_and_verified() -> None:
+    text = MINIMAL["entries.yaml"]
+    with pytest.raises(EditError):
+        edit_entry(text, "gibtsnicht", Field.TEXT, "x")
+    with pytest.raises(EditError):
+        edit_entry(text, "polizei-haslach", Field.PHONE, "110", contact=0)  # no contacts
+    updated = set_verified(text, "polizei-lahr", dt.date(2026, 11, 25))
+    assert "verified: 2026-11-25" in updated
+    steps = edit_entry(text, "notruf", Field.STEPS, "Ruhe bewahren\n\n110 wählen\n")
+    assert "    steps:\n      - Ruhe bewahren\n      - 110 wählen\n" in steps
