@@ -6,24 +6,30 @@ services (:mod:`bot.services`) and render replies; all logic lives in Telegram-f
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
+from watchfiles import awatch
 
 from bot import texts
 from bot.assistant import Assistant
@@ -36,15 +42,21 @@ from bot.handlers import (
     errors,
     escalation,
     escalation_leads,
+    knowledge,
     place,
     questions,
     start,
     team,
 )
-from bot.handlers.context import SERVICES_KEY, BotContext
+from bot.handlers.context import BROADCASTER_KEY, SERVICES_KEY, BotContext
 from bot.services import Services, create_services, load_assistant
 
 log = logging.getLogger(__name__)
+
+# Our conversations mix buttons and typed answers per user and chat, on purpose (PTB FAQ).
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+
+WATCH_STOP_KEY = "knowledge_watch_stop"
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:  # type: ignore[type-arg]
@@ -64,6 +76,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
             )
         )
         .post_init(_post_init(settings, assistant))
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -76,8 +89,9 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     application.add_handler(TypeHandler(Update, access.gate), group=-1)
     application.add_handlers(
         [
-            # The reporting conversation first: it claims its own steps' messages and buttons.
-            escalation.conversation(settings.escalation_conversation_timeout_seconds),
+            # Conversations first: each claims its own steps' messages and buttons.
+            escalation.conversation(settings.conversation_timeout_seconds),
+            knowledge.conversation(settings.conversation_timeout_seconds),
             CommandHandler("eskalationen", escalation_leads.list_command),
             CommandHandler("export", escalation_leads.export_command),
             CommandHandler("statistik", escalation_leads.statistics_command),
@@ -91,6 +105,15 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
             CommandHandler("einladen", team.invite),
             CommandHandler("nutzer", team.list_users),
             CommandHandler("entfernen", team.remove_user),
+            CommandHandler("bestaetigen", knowledge.confirm_command),
+            CommandHandler("wissen", knowledge.files_command),
+            CommandHandler("verlauf", knowledge.history_command),
+            CommandHandler("zuruecksetzen", knowledge.rollback_command),
+            CommandHandler("neuladen", knowledge.reload_command),
+            CommandHandler("luecken", knowledge.gaps_command),
+            CommandHandler("veraltet", knowledge.stale_command),
+            CallbackQueryHandler(knowledge.upload_decided, pattern=r"^ku\|"),
+            MessageHandler(filters.Document.ALL, knowledge.upload),
             CallbackQueryHandler(buttons.button),
             MessageHandler(
                 filters.REPLY & filters.TEXT & ~filters.COMMAND, escalation_leads.reply_or_question
@@ -123,6 +146,28 @@ def _post_init(
             # The outbox is read at start, so alerts of a previous run are delivered now.
             jobs.run_repeating(deliver.outbox_job, interval=2, first=0, name="outbox")
             jobs.run_repeating(deliver.reminder_job, interval=30, first=5, name="reminders")
+            jobs.run_daily(
+                knowledge.weekly_stale_job,
+                time=dt.time(8, 0, tzinfo=settings.zone),
+                days=(0,),  # Mondays
+                name="stale-report",
+            )
+        # Broadcasts (e.g. a changed emergency number) go through PTB's rate limiter.
+        broadcaster = ExtBot(
+            token=application.bot.token,
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_api_file_url,
+            defaults=application.bot.defaults,
+            rate_limiter=AIORateLimiter(max_retries=3),
+        )
+        await broadcaster.initialize()
+        application.bot_data[BROADCASTER_KEY] = broadcaster
+        if settings.knowledge_watch:
+            stop = asyncio.Event()
+            task = asyncio.get_running_loop().create_task(
+                _watch_knowledge(application, settings, stop), name="watch-knowledge"
+            )
+            application.bot_data[WATCH_STOP_KEY] = (stop, task)
         log.info(
             "serving %d entries (knowledge %s) as @%s",
             len(services.assistant.knowledge.entries),
@@ -134,9 +179,31 @@ def _post_init(
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    broadcaster = application.bot_data.get(BROADCASTER_KEY)
+    if isinstance(broadcaster, ExtBot):
+        await broadcaster.shutdown()
     services = application.bot_data.get(SERVICES_KEY)
     if isinstance(services, Services):
         await services.close()
+
+
+async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    watcher = application.bot_data.pop(WATCH_STOP_KEY, None)
+    if watcher is not None:
+        stop, task = watcher
+        stop.set()
+        await task
+
+
+async def _watch_knowledge(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    stop: asyncio.Event,
+) -> None:
+    """KNOWLEDGE_WATCH: a change on disk schedules a reload (which keeps broken files out)."""
+    async for _changes in awatch(settings.knowledge_dir, stop_event=stop, recursive=True):
+        if application.job_queue is not None:
+            application.job_queue.run_once(knowledge.watch_job, when=0, name="reload")
 
 
 async def _purge(context: BotContext) -> None:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import texts
+from bot import render_leads, reports, texts
 from bot.assistant import Assistant
 from bot.clock import parse_local_datetime
 from bot.config import Settings, SettingsError, load_settings
@@ -21,9 +21,10 @@ from bot.escalations.service import EscalationService, EscalationSettings
 from bot.evaluation import evaluate, read_questions
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.knowledge.model import json_schema
-from bot.render import Renderer
+from bot.render import Renderer, to_plain
 from bot.services import StartupError
 from bot.storage.database import Database, StorageError
+from bot.storage.questions import QuestionLog
 from bot.storage.users import Role, UserStore
 
 EXIT_OK = 0
@@ -95,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     escalations = commands.add_parser("escalations", help="escalations").add_subparsers(
         dest="action", required=True
     )
+    report = commands.add_parser("report", help="reports for team leads")
+    report.add_argument("kind", choices=["gaps", "stale"])
+    report.add_argument("--days", type=int, default=30, help="gaps: how far back (default 30)")
+    with_knowledge(report)
     export = escalations.add_parser("export", help="export escalations of a period")
     export.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
     export.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
@@ -312,6 +317,37 @@ async def _export_escalations(args: argparse.Namespace, settings: Settings) -> i
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    if args.kind == "stale":
+        result = _load(args, settings)
+        if result.knowledge is None:
+            for problem in result.errors:
+                print(problem, file=sys.stderr)
+            return EXIT_INVALID
+        threshold = settings.stale_after_days
+        found = reports.stale(result.knowledge, settings.clock().today(), threshold)
+        print(to_plain(render_leads.stale(found, threshold)))
+        return EXIT_OK
+    return asyncio.run(_report_gaps(args, settings))
+
+
+async def _report_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        db = await Database.open(settings.database_path)
+    except (StorageError, OSError) as exc:
+        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        log = QuestionLog(db)
+        since = settings.clock().now() - dt.timedelta(days=args.days)
+        unanswered = [q.question for q in await log.unanswered_since(since)]
+        found = reports.gaps(unanswered, await log.unhelpful_since(since))
+    finally:
+        await db.close()
+    print(to_plain(render_leads.gaps(found)))
+    return EXIT_OK
+
+
 async def _no_recipients() -> tuple[list[int], list[int]]:
     return [], []
 
@@ -326,4 +362,5 @@ _COMMANDS = {
     "users": cmd_users,
     "backup": cmd_backup,
     "escalations": cmd_escalations,
+    "report": cmd_report,
 }

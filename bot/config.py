@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     webhook_secret: str | None = None
 
     knowledge_dir: Path = Path("knowledge")
+    knowledge_watch: bool = False
     database_path: Path = DEFAULT_DATA_DIR / "caseworker-bot.sqlite3"
     admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     team_lead_chat_id: int | None = None
@@ -56,7 +57,7 @@ class Settings(BaseSettings):
     escalation_reminder_minutes: float = Field(default=10, gt=0)
     escalation_max_reminders: int = Field(default=3, ge=0)
     escalation_retention_days: int = Field(default=365, ge=1)
-    escalation_conversation_timeout_seconds: float = Field(default=900, gt=0)
+    conversation_timeout_seconds: float = Field(default=900, gt=0)
     log_level: str = "INFO"
     caseworker_bot_now: str | None = None
 

@@ -16,9 +16,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.escalations.service import EscalationService, EscalationSettings
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.manager import KnowledgeManager
 from bot.render import Renderer
 from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
+from bot.storage.revisions import RevisionStore
 from bot.storage.users import Role, UserStore
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class Services:
     users: UserStore
     questions: QuestionLog
     escalations: EscalationService
+    knowledge: KnowledgeManager
 
     async def close(self) -> None:
         await self.db.close()
@@ -72,6 +75,11 @@ async def create_services(settings: Settings, assistant: Assistant) -> Services:
         leads = await users.with_role_at_least(Role.LEAD)
         return [u.user_id for u in leads], [u.user_id for u in leads if u.role is Role.ADMIN]
 
+    knowledge = KnowledgeManager(
+        settings.knowledge_dir, assistant, RevisionStore(db), clock, settings.stale_after_days
+    )
+    for revision in await knowledge.recover():
+        log.warning("knowledge revision %s was interrupted by a crash; settled", revision.id)
     escalations = EscalationService(
         db,
         clock,
@@ -92,4 +100,5 @@ async def create_services(settings: Settings, assistant: Assistant) -> Services:
         users=users,
         questions=QuestionLog(db),
         escalations=escalations,
+        knowledge=knowledge,
     )

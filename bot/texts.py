@@ -129,7 +129,12 @@ HELP_LEAD = (
     "\n\n<b>Für Teamleitungen</b>\n"
     "/einladen – Einladungslink erzeugen\n"
     "/nutzer – registrierte Personen\n"
-    "/entfernen – eine Person entfernen"
+    "/entfernen – eine Person entfernen\n"
+    "/eskalationen, /export, /statistik – Eskalationen\n"
+    "/bearbeiten, /bestaetigen – Wissen ändern, als geprüft markieren\n"
+    "/luecken, /veraltet – was fehlt, was alt ist\n"
+    "/wissen, /verlauf, /zuruecksetzen, /neuladen – Dateien, Änderungen, Rücknahme\n"
+    "YAML-Datei als Dokument schicken – wird geprüft und zur Übernahme angezeigt"
 )
 START_REGISTERED = "Du bist schon registriert. /hilfe zeigt, was der Bot kann."
 LEADS_ONLY = "Das dürfen nur Teamleitungen."
@@ -146,6 +151,14 @@ COMMANDS = (
     ("abbrechen", "Laufende Eingabe abbrechen"),
     ("einladen", "Teamleitung: Einladungslink erzeugen"),
     ("export", "Teamleitung: Eskalationen als CSV"),
+    ("bearbeiten", "Teamleitung: Eintrag ändern"),
+    ("bestaetigen", "Teamleitung: Eintrag als geprüft markieren"),
+    ("luecken", "Teamleitung: Fragen ohne Antwort"),
+    ("veraltet", "Teamleitung: ungeprüfte Einträge"),
+    ("wissen", "Teamleitung: Wissensdateien"),
+    ("verlauf", "Teamleitung: letzte Änderungen"),
+    ("zuruecksetzen", "Teamleitung: Änderung zurücknehmen"),
+    ("neuladen", "Teamleitung: Wissen neu laden"),
     ("statistik", "Teamleitung: Statistik der Eskalationen"),
     ("nutzer", "Teamleitung: registrierte Personen"),
     ("entfernen", "Teamleitung: Person entfernen"),
@@ -311,6 +324,102 @@ STATS_NO_MEDIAN = "Median bis zur Übernahme: –"
 STATS_EMPTY = "Noch keine Eskalationen."
 STATS_CHART_TITLE = "Eskalationen"
 STATS_UNKNOWN = "unbekannt"
+
+
+# -- knowledge management (team leads) -------------------------------------------------------
+FIELD_LABELS = {
+    "phone": "Telefon",
+    "hours": "Öffnungszeiten",
+    "text": "Text",
+    "steps": "Schritte",
+    "keywords": "Stichwörter",
+    "verified": "Geprüft am",
+    "title": "Titel",
+    "category": "Kategorie",
+    "scope": "Gilt für",
+    "related": "Siehe auch",
+    "urgent": "Notfall",
+    "owner": "Zuständig",
+    "source": "Quelle",
+    "name": "Name",
+    "role": "Rolle",
+    "email": "E-Mail",
+    "address": "Adresse",
+    "after_hours": "Außerhalb der Öffnungszeit",
+}
+CONTACT_FIELD = "Kontakt {number} · {field}"
+EDIT_ASK_ENTRY = "Welchen Eintrag willst du bearbeiten? Schreib ein Stichwort oder die id."
+EDIT_CHOOSE_ENTRY = "Welcher Eintrag?"
+EDIT_NO_ENTRY = "Dazu finde ich keinen Eintrag. Schreib ein anderes Stichwort oder die id."
+EDIT_CHOOSE_FIELD = "<b>{title}</b> (<code>{id}</code>): Was willst du ändern?"
+EDIT_CHOOSE_CONTACT = "Welcher Kontakt?"
+EDIT_NO_CONTACTS = "Dieser Eintrag hat keine Kontakte."
+EDIT_ASK_VALUE = {
+    "phone": "Neue Telefonnummer (z. B. +49 7821 277-0), oder - zum Entfernen:",
+    "hours": "Neue Öffnungszeiten im OSM-Format (z. B. Mo-Fr 08:00-16:00; PH off), oder - :",
+    "text": "Neuer Text (eine Nachricht; Leerzeile = neuer Absatz):",
+    "steps": "Neue Schritte, einer pro Zeile:",
+    "keywords": "Neue Stichwörter, durch Komma getrennt:",
+    "verified": "Datum der Prüfung (JJJJ-MM-TT) oder »heute«:",
+}
+EDIT_CURRENT = "Bisher: {value}"
+EDIT_REVIEW = "<b>Änderung an {file}</b>\n\n{changes}\n\nÜbernehmen?"
+EDIT_APPLY = "✅ Übernehmen"
+EDIT_DISCARD = "✖️ Verwerfen"
+EDIT_APPLIED = "✅ Übernommen als Revision #{revision}. Ab jetzt gilt: {summary}"
+EDIT_DISCARDED = "Verworfen. Es wurde nichts geändert."
+EDIT_INVALID = "⚠️ So geht es nicht, nichts wurde geändert:\n\n{problems}"
+EDIT_NO_CHANGE = "Das ist schon so gespeichert; nichts zu ändern."
+EDIT_FAILED = "⚠️ Die Änderung konnte nicht gespeichert werden; das bisherige Wissen gilt weiter."
+EDIT_EXPIRED = "Die Bearbeitung ist abgelaufen; es wurde nichts geändert."
+CHANGE_ADDED = "➕ neu: {title} (<code>{id}</code>)"
+CHANGE_REMOVED = "➖ entfernt: {title} (<code>{id}</code>)"
+CHANGE_FIELD = "✏️ <code>{id}</code> · {field}\n   vorher: {old}\n   nachher: {new}"
+CHANGE_OTHER = "✏️ {what}"
+CHANGE_MORE = "… und {count} weitere Änderungen"
+CONFIRMED = "✅ {title}: geprüft am {date} (Revision #{revision})."
+CONFIRM_USAGE = "So bestätigst du einen Eintrag: /bestaetigen ID (die id steht bei /bearbeiten)."
+CONFIRM_UNKNOWN = "Einen Eintrag mit der id »{id}« gibt es nicht."
+UPLOAD_NOT_YAML = "Bitte eine .yaml-Datei ohne Ordner im Namen schicken (z. B. polizei.yaml)."
+UPLOAD_TOO_BIG = "Die Datei ist zu groß (höchstens 512 KiB)."
+UPLOAD_NOT_TEXT = "Die Datei ist keine UTF-8-Textdatei."
+UPLOAD_OUTDATED = "Diese Prüfung ist veraltet. Bitte die Datei neu schicken."
+KNOWLEDGE_FILES = (
+    "Das aktuelle Wissen: {count} Dateien. Bearbeiten und als Dokument zurückschicken."
+)
+HISTORY_HEADING = "<b>Letzte Änderungen am Wissen</b>"
+HISTORY_EMPTY = "Noch keine Änderungen aufgezeichnet."
+HISTORY_LINE = "#{id} {at} · {file} · {source} · {actor}\n   {summary}"
+SOURCE_LABELS = {
+    "edit": "Bearbeitung",
+    "upload": "Upload",
+    "rollback": "Zurückgesetzt",
+    "disk": "Datei",
+}
+ROLLBACK_USAGE = "So setzt du zurück: /zuruecksetzen REVISION (die Nummer zeigt /verlauf)."
+ROLLBACK_UNKNOWN = "Eine Revision #{id} gibt es nicht."
+ROLLBACK_DONE = "↩️ Revision #{old} zurückgesetzt (neue Revision #{revision}): {summary}"
+RELOAD_CHANGED = "🔄 Neu geladen: {summary}"
+RELOAD_UNCHANGED = "Das Wissen auf der Festplatte ist unverändert."
+RELOAD_BROKEN = (
+    "⚠️ <b>Das Wissen auf der Festplatte ist fehlerhaft.</b> Der Bot antwortet weiter mit dem "
+    "letzten funktionierenden Stand.\n\n{problems}"
+)
+PHONE_CHANGED_NOTICE = (
+    "📞 <b>Neue Nummer im Notfallwissen:</b> {title}\n{phones}\n\nDetails: Frag einfach nach "
+    "»{title}«."
+)
+GAPS_HEADING = "<b>Wissenslücken der letzten 30 Tage</b> (ohne Antwort oder 👎)"
+GAPS_EMPTY = "In den letzten 30 Tagen gab es keine Fragen ohne Antwort und kein 👎."
+GAPS_LINE = "{index}. »{example}« – {count}×"
+GAPS_ADD = "➕ {index}: Stichwort ergänzen"
+GAPS_CHOOSE_ENTRY = "Zu welchem Eintrag passt »{question}«?"
+STALE_HEADING = "<b>Veraltete Einträge</b> (nie geprüft oder vor über {days} Tagen)"
+STALE_EMPTY = "Alle Einträge sind aktuell geprüft."
+STALE_OWNER = "<b>{owner}</b>"
+STALE_NO_OWNER = "ohne Zuständige"
+STALE_NEVER = "• {title} (<code>{id}</code>): nie geprüft"
+STALE_DAYS = "• {title} (<code>{id}</code>): geprüft am {date}, vor {days} Tagen"
 
 
 def weekday_time(when: dt.datetime, now: dt.datetime) -> str:

@@ -10,6 +10,7 @@ from bot.services import Services
 from bot.storage.users import User
 
 SERVICES_KEY = "services"
+BROADCASTER_KEY = "broadcaster"
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -27,3 +28,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         if not isinstance(services, Services):
             raise RuntimeError("services are not initialised (post_init has not run)")
         return services
+
+    @property
+    def broadcaster(self) -> ExtBot[None]:
+        """A second bot object with PTB's rate limiter, for messages to many people at once.
+
+        Replies to questions do not go through it: they must not wait behind a broadcast.
+        """
+        bot = self.bot_data.get(BROADCASTER_KEY)
+        return bot if isinstance(bot, ExtBot) else self.bot

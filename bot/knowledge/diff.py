@@ -42,23 +42,27 @@ class Review:
 
     def urgent_phone_changes(self, new: Knowledge) -> list[Entry]:
         """Urgent entries whose phone numbers changed: caseworkers must hear of these."""
-        ids = {c.entry_id for c in self.changed if c.field.startswith("contacts")}
-        result = []
-        for entry_id in sorted(ids):
-            entry = new.entries.get(entry_id)
-            if entry is None or not entry.urgent:
-                continue
-            if any(
-                c.entry_id == entry_id and _phones(c.old) != _phones(c.new) for c in self.changed
-            ):
-                result.append(entry)
-        return result
+        ids = sorted({c.entry_id for c in self.changed if c.field.endswith(".phone") and c.new})
+        entries = [new.entries.get(entry_id) for entry_id in ids]
+        return [e for e in entries if e is not None and e.urgent]
 
 
-def _phones(value: object) -> list[object]:
-    if isinstance(value, list):
-        return [item.get("phone") if isinstance(item, dict) else None for item in value]
-    return []
+def _contact_changes(
+    entry_id: str, old: list[dict[str, object]], new: list[dict[str, object]]
+) -> list[FieldChange]:
+    """Contacts compared one by one and field by field: "contacts[0].phone"."""
+    changes = []
+    for index in range(max(len(old), len(new))):
+        before = old[index] if index < len(old) else {}
+        after = new[index] if index < len(new) else {}
+        for key in dict.fromkeys([*before, *after]):
+            if before.get(key) != after.get(key):
+                changes.append(
+                    FieldChange(
+                        entry_id, f"contacts[{index}].{key}", before.get(key), after.get(key)
+                    )
+                )
+    return changes
 
 
 def review(old: Knowledge, new: Knowledge) -> Review:
@@ -71,7 +75,11 @@ def review(old: Knowledge, new: Knowledge) -> Review:
         old_data = before.model_dump(mode="json")
         new_data = entry.model_dump(mode="json")
         for name in new_data:
-            if old_data.get(name) != new_data[name]:
+            if old_data.get(name) == new_data[name]:
+                continue
+            if name == "contacts":
+                result.changed.extend(_contact_changes(entry_id, old_data[name], new_data[name]))
+            else:
                 result.changed.append(
                     FieldChange(entry_id, name, old_data.get(name), new_data[name])
                 )

@@ -121,8 +121,9 @@ class UserStore:
         return True
 
     async def all(self) -> list[User]:
-        rows = await self.db.fetchall("SELECT * FROM users ORDER BY role DESC, display_name")
-        return [_user(r) for r in rows]
+        rows = await self.db.fetchall("SELECT * FROM users ORDER BY display_name, user_id")
+        # Highest role first (the roles do not sort by rank as text).
+        return sorted((_user(r) for r in rows), key=lambda u: -u.role.rank)
 
     async def with_role_at_least(self, role: Role) -> list[User]:
         return [u for u in await self.all() if u.role.at_least(role)]
@@ -189,11 +190,18 @@ class UserStore:
             )
             await db.execute(
                 """
-                INSERT INTO users (user_id, role, display_name, created_at, invited_by)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO users (user_id, role, display_name, created_at, invited_by, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET role = excluded.role
                 """,
-                (user_id, role.value, display_name, timestamp(now), invite["created_by"]),
+                (
+                    user_id,
+                    role.value,
+                    display_name,
+                    timestamp(now),
+                    invite["created_by"],
+                    timestamp(now),  # registering is activity: /nutzer shows it
+                ),
             )
         return Redemption(Redeem.OK, role)
 

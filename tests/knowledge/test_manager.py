@@ -53,7 +53,7 @@ async def test_quick_edit_keeps_comments_and_changes_only_that_value(
     proposal = manager.propose("entries.yaml", edited)
     assert proposal.ok
     assert [(c.entry_id, c.field) for c in proposal.review.changed] == [
-        ("polizei-lahr", "contacts")
+        ("polizei-lahr", "contacts[0].phone")
     ]
     revision, _ = await manager.apply(proposal, actor_id=7, actor_name="Lea", source="edit")
     assert phone_of(manager, "polizei-lahr") == "+49 7821 277-1"
@@ -102,7 +102,7 @@ async def test_rollback_restores_and_is_itself_a_revision(
     )
     second, review = await manager.rollback(first, actor_id=8, actor_name="Max")
     assert (minimal_dir / "entries.yaml").read_text(encoding="utf-8") == original
-    assert [c.field for c in review.changed] == ["contacts"]
+    assert [c.field for c in review.changed] == ["contacts[0].hours"]
     assert [r.id for r in await manager.revisions.recent()] == [second, first]
     stored = await manager.revisions.get(second)
     assert stored is not None and stored.source == "rollback"
@@ -197,3 +197,13 @@ def test_edit_errors_and_verified() -> None:
     assert "verified: 2026-11-25" in updated
     steps = edit_entry(text, "notruf", Field.STEPS, "Ruhe bewahren\n\n110 wählen\n")
     assert "    steps:\n      - Ruhe bewahren\n      - 110 wählen\n" in steps
+
+
+async def test_an_urgent_entrys_new_number_is_flagged_for_announcement(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    text = (minimal_dir / "entries.yaml").read_text(encoding="utf-8")
+    urgent = manager.propose("entries.yaml", text.replace('phone: "110"', 'phone: "112"'))
+    assert [e.id for e in urgent.review.urgent_phone_changes(urgent.result.knowledge)] == ["notruf"]  # type: ignore[arg-type]
+    ordinary = manager.propose("entries.yaml", text.replace("+49 7821 277-0", "+49 7821 277-1"))
+    assert ordinary.review.urgent_phone_changes(ordinary.result.knowledge) == []  # type: ignore[arg-type]

@@ -1,0 +1,124 @@
+"""Rendering for team leads: reviews of knowledge changes, problems, histories, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+
+from bot import texts
+from bot.knowledge.diff import Review
+from bot.knowledge.loader import Problem
+from bot.reports import Gap, Stale
+from bot.storage.revisions import Revision
+
+MAX_LISTED = 25
+VALUE_LIMIT = 300
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def _value(value: object) -> str:
+    """A field value as a lead reads it: lists joined, long texts shortened."""
+    if value is None or value == [] or value == "":
+        return "–"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        text = ", ".join(value)
+    elif isinstance(value, list | dict):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return _esc(text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…")
+
+
+def field_label(name: str) -> str:
+    """'contacts[0].phone' reads as 'Kontakt 1 · Telefon'."""
+    if name.startswith("contacts[") and "]." in name:
+        index, _, key = name.removeprefix("contacts[").partition("].")
+        label = texts.FIELD_LABELS.get(key, key)
+        return texts.CONTACT_FIELD.format(number=int(index) + 1, field=label)
+    return texts.FIELD_LABELS.get(name, name)
+
+
+def review(file: str, changes: Review) -> str:
+    lines: list[str] = []
+    for entry in changes.added:
+        lines.append(texts.CHANGE_ADDED.format(title=_esc(entry.title), id=_esc(entry.id)))
+    for entry in changes.removed:
+        lines.append(texts.CHANGE_REMOVED.format(title=_esc(entry.title), id=_esc(entry.id)))
+    for change in changes.changed:
+        lines.append(
+            texts.CHANGE_FIELD.format(
+                id=_esc(change.entry_id),
+                field=_esc(field_label(change.field)),
+                old=_value(change.old),
+                new=_value(change.new),
+            )
+        )
+    lines.extend(texts.CHANGE_OTHER.format(what=_esc(other)) for other in changes.other)
+    if len(lines) > MAX_LISTED:
+        lines = [*lines[:MAX_LISTED], texts.CHANGE_MORE.format(count=len(lines) - MAX_LISTED)]
+    return texts.EDIT_REVIEW.format(file=_esc(file), changes="\n".join(lines))
+
+
+def problems(found: list[Problem]) -> str:
+    shown = [f"• <code>{_esc(p)}</code>" for p in found[:MAX_LISTED]]
+    if len(found) > MAX_LISTED:
+        shown.append(texts.CHANGE_MORE.format(count=len(found) - MAX_LISTED))
+    return "\n".join(shown)
+
+
+def history(revisions: list[Revision], zone: dt.tzinfo) -> str:
+    if not revisions:
+        return texts.HISTORY_EMPTY
+    lines = [texts.HISTORY_HEADING]
+    for revision in revisions:
+        lines.append(
+            texts.HISTORY_LINE.format(
+                id=revision.id,
+                at=f"{revision.at.astimezone(zone):%d.%m.%Y %H:%M}",
+                file=_esc(revision.file),
+                source=texts.SOURCE_LABELS.get(revision.source, revision.source),
+                actor=_esc(revision.actor_name or "–"),
+                summary=_esc(revision.summary),
+            )
+        )
+    return "\n".join(lines)
+
+
+def gaps(found: list[Gap]) -> str:
+    if not found:
+        return texts.GAPS_EMPTY
+    lines = [texts.GAPS_HEADING]
+    for index, gap in enumerate(found[:MAX_LISTED], 1):
+        lines.append(
+            texts.GAPS_LINE.format(index=index, example=_esc(gap.example), count=gap.count)
+        )
+    return "\n".join(lines)
+
+
+def stale(report: dict[str, list[Stale]], threshold_days: int) -> str:
+    if not report:
+        return texts.STALE_EMPTY
+    lines = [texts.STALE_HEADING.format(days=threshold_days)]
+    for owner, items in report.items():
+        lines.append("")
+        lines.append(texts.STALE_OWNER.format(owner=_esc(owner or texts.STALE_NO_OWNER)))
+        for item in items:
+            if item.verified is None:
+                lines.append(
+                    texts.STALE_NEVER.format(title=_esc(item.entry.title), id=item.entry.id)
+                )
+            else:
+                lines.append(
+                    texts.STALE_DAYS.format(
+                        title=_esc(item.entry.title),
+                        id=item.entry.id,
+                        date=texts.german_date(item.verified),
+                        days=item.days,
+                    )
+                )
+    return "\n".join(lines)
