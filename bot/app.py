@@ -49,6 +49,7 @@ from bot.handlers import (
     team,
 )
 from bot.handlers.context import BROADCASTER_KEY, SERVICES_KEY, BotContext
+from bot.handlers.processor import PerUserUpdateProcessor
 from bot.services import Services, create_services, load_assistant
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 WATCH_STOP_KEY = "knowledge_watch_stop"
+MAX_CONCURRENT_UPDATES = 64
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:  # type: ignore[type-arg]
@@ -68,6 +70,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     escalation_max_reminders: int = Field(default=3, ge=0)
     escalation_retention_days: int = Field(default=365, ge=1)
     conversation_timeout_seconds: float = Field(default=900, gt=0)
+    throttle_rate: float = Field(default=2.0, gt=0)
+    throttle_burst: int = Field(default=20, ge=1)
     log_level: str = "INFO"
     caseworker_bot_now: str | None = None
 

@@ -22,6 +22,7 @@ from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
 from bot.storage.revisions import RevisionStore
 from bot.storage.users import Role, UserStore
+from bot.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class Services:
     questions: QuestionLog
     escalations: EscalationService
     knowledge: KnowledgeManager
+    throttle: Throttle
 
     async def close(self) -> None:
         await self.db.close()
@@ -101,4 +103,5 @@ async def create_services(settings: Settings, assistant: Assistant) -> Services:
         questions=QuestionLog(db),
         escalations=escalations,
         knowledge=knowledge,
+        throttle=Throttle(settings.throttle_rate, settings.throttle_burst),
     )

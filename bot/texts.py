@@ -189,6 +189,11 @@ PLACE_CLEARED = "Dein Ort ist gelöscht."
 PLACE_UNKNOWN = "Den Ort »{place}« kenne ich nicht. Schreib den Namen der Gemeinde, z. B. /ort Lahr"
 PLACE_CHOOSE = "Welchen Ort meinst du?"
 
+THROTTLED = (
+    "Das sind sehr viele Nachrichten auf einmal; ich mache kurz Pause mit dir. In einer "
+    "Minute geht es weiter.\n\n" + EMERGENCY_SHORT
+)
+
 # -- errors ----------------------------------------------------------------------------------
 SOMETHING_WENT_WRONG = (
     "Da ist etwas schiefgegangen. Bitte versuch es noch einmal.\n\n" + EMERGENCY_SHORT

@@ -60,9 +60,12 @@ class Outgoing:
 class DeliveryError(Exception):
     """Sending failed. ``maybe_delivered``: the request may have reached Telegram."""
 
-    def __init__(self, message: str, *, maybe_delivered: bool = False) -> None:
+    def __init__(
+        self, message: str, *, maybe_delivered: bool = False, retry_after: float = 0.0
+    ) -> None:
         super().__init__(message)
         self.maybe_delivered = maybe_delivered
+        self.retry_after = retry_after  # Telegram's flood control asked to wait this long
 
 
 Send = Callable[[Outgoing], Awaitable[int]]  # returns the Telegram message id
@@ -364,6 +367,7 @@ class EscalationService:
             row = await self.db.fetchone("SELECT attempts FROM outbox WHERE id = ?", (item.id,))
             attempts = int(row[0]) if row else 1
             delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (attempts - 1))
+            delay = max(delay, dt.timedelta(seconds=exc.retry_after))
             log.warning(
                 "outbox %s (escalation #%s, %s) failed, attempt %s, retry in %ss: %s",
                 item.id,

@@ -55,6 +55,12 @@ async def gate(update: Update, context: BotContext) -> None:
     if message is not None and not addressed_to_bot(message, context.bot.id, context.bot.username):
         raise ApplicationHandlerStop
     services = context.services
+    allowed, tell = services.throttle.allow(user.id, services.clock.monotonic())
+    if not allowed:
+        if tell and update.effective_chat is not None:
+            log.warning("throttling user %s", user.id)
+            await context.bot.send_message(update.effective_chat.id, texts.THROTTLED)
+        raise ApplicationHandlerStop
     account = await services.users.get(user.id)
     if account is None:
         if _is_start_with_code(update):

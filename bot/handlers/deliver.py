@@ -7,9 +7,10 @@ and Telegram's errors into :class:`DeliveryError`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
-from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.escalations import render
 from bot.escalations.service import DeliveryError, Outgoing
@@ -31,7 +32,12 @@ async def deliver_now(context: BotContext) -> int:
             item, services.clock.timezone, services.escalations.settings.max_reminders
         )
         try:
-            messages = await send(context.bot, item.chat_id, reply)
+            # One attempt: the outbox has its own backoff and survives restarts.
+            messages = await send(context.bot, item.chat_id, reply, attempts=1)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+            raise DeliveryError(f"flood control: {exc}", retry_after=seconds) from exc
         except TimedOut as exc:
             raise DeliveryError(f"timed out: {exc}", maybe_delivered=True) from exc
         except BadRequest as exc:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import functools
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
 from bot import actions
 from bot.render import Reply, split_message
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SEND_ATTEMPTS = 4
+RETRY_FIRST_DELAY = 1.0
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -28,15 +37,48 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send(bot: ExtBot[None], chat_id: int, reply: Reply) -> list[Message]:
-    """Send ``reply`` as one message, or several split at paragraphs; buttons on the last."""
+async def send(
+    bot: ExtBot[None], chat_id: int, reply: Reply, *, attempts: int = SEND_ATTEMPTS
+) -> list[Message]:
+    """Send ``reply`` as one message, or several split at paragraphs; buttons on the last.
+
+    A flood limit (429) is waited out as Telegram asks; a network error or a 5xx is retried
+    a few times with backoff, so a short Telegram hiccup does not swallow an answer.
+    """
     parts = split_message(reply.html)
     sent = []
     for index, part in enumerate(parts):
         markup = keyboard(reply) if index == len(parts) - 1 else None
         # Parse mode HTML and no link previews come from the application's Defaults.
-        sent.append(await bot.send_message(chat_id, part, reply_markup=markup))
+        sent.append(
+            await _with_retries(
+                functools.partial(bot.send_message, chat_id, part, reply_markup=markup), attempts
+            )
+        )
     return sent
+
+
+async def _with_retries(call: Callable[[], Awaitable[T]], attempts: int) -> T:
+    delay = RETRY_FIRST_DELAY
+    for attempt in range(1, attempts + 1):
+        try:
+            return await call()
+        except BadRequest:
+            raise  # our mistake or the user's: repeating it will not help
+        except RetryAfter as exc:
+            if attempt == attempts:
+                raise
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+            log.warning("Telegram asks to wait %.1f s (flood control)", seconds)
+            await asyncio.sleep(seconds)
+        except NetworkError as exc:
+            if attempt == attempts:
+                raise
+            log.warning("sending failed (%s), attempt %d of %d", exc, attempt, attempts)
+            await asyncio.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
 
 
 async def edit(query: CallbackQuery, reply: Reply) -> None:
