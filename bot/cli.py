@@ -234,15 +234,22 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+async def _open_database(settings: Settings) -> Database | None:
+    """The database, or None after one line on stderr saying why it cannot be used."""
+    try:
+        return await Database.open(settings.database_path)
+    except (StorageError, OSError, sqlite3.Error) as exc:
+        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_users(args, settings))
 
 
 async def _users(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        db = await Database.open(settings.database_path)
-    except (StorageError, OSError) as exc:
-        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+    db = await _open_database(settings)
+    if db is None:
         return EXIT_INVALID
     try:
         users = UserStore(db, frozenset(settings.admin_user_ids))
@@ -301,10 +308,8 @@ async def _export_escalations(args: argparse.Namespace, settings: Settings) -> i
         print("Datum bitte als JJJJ-MM-TT.", file=sys.stderr)
         return EXIT_USAGE
     until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    try:
-        db = await Database.open(settings.database_path)
-    except (StorageError, OSError) as exc:
-        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+    db = await _open_database(settings)
+    if db is None:
         return EXIT_INVALID
     try:
         service = EscalationService(
@@ -332,10 +337,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _report_gaps(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        db = await Database.open(settings.database_path)
-    except (StorageError, OSError) as exc:
-        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+    db = await _open_database(settings)
+    if db is None:
         return EXIT_INVALID
     try:
         log = QuestionLog(db)

@@ -261,17 +261,21 @@ def split_message(markup: str, limit: int = 4096) -> list[str]:
     """Split HTML at paragraph, then line, then word boundaries into parts within ``limit``.
 
     Measured on the HTML itself, which is never shorter than the text Telegram counts, so
-    every part is accepted. Tags never span a paragraph in our rendering, so splitting at
-    boundaries keeps them balanced.
+    every part is accepted. A tag left open at the end of a part (a very long title in
+    ``<b>``) is closed there and opened again in the next part, so every part is balanced
+    HTML; a word is never cut inside a tag, an entity such as ``&amp;`` or a UTF-16 pair.
+    Parts without visible text are left out (Telegram refuses empty messages).
     """
     if utf16_length(markup) <= limit:
         return [markup]
+    # Room for the tags that re-open and close a part, so balancing keeps it in the limit.
+    inner = max(limit - 2 * _tag_overhead(markup), limit // 2)
     parts: list[str] = []
     current = ""
-    for separator, pieces in _pieces(markup, limit):
+    for separator, pieces in _pieces(markup, inner):
         for piece in pieces:
             candidate = f"{current}{separator}{piece}" if current else piece
-            if utf16_length(candidate) <= limit:
+            if utf16_length(candidate) <= inner:
                 current = candidate
             else:
                 if current:
@@ -279,7 +283,64 @@ def split_message(markup: str, limit: int = 4096) -> list[str]:
                 current = piece
     if current:
         parts.append(current)
-    return parts
+    balanced = _balance(parts)
+    visible = [part for part in balanced if to_plain(part).strip(" \t\r\n")]
+    return visible or balanced[:1]
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>")
+
+
+def _tag_overhead(markup: str) -> int:
+    """The most UTF-16 units that the open tags at any point need to open and close again."""
+    stack: list[int] = []
+    most = 0
+    for match in _TAG.finditer(markup):
+        if match.group(1):
+            if stack:
+                stack.pop()
+        else:
+            stack.append(utf16_length(match.group(0)) + len(match.group(2)) + 3)
+            most = max(most, sum(stack))
+    return most
+
+
+def _balance(parts: list[str]) -> list[str]:
+    """Close the tags still open at the end of each part and re-open them in the next."""
+    balanced: list[str] = []
+    carried: list[tuple[str, str]] = []  # (name, opening tag) of the tags open so far
+    for part in parts:
+        stack = list(carried)
+        for match in _TAG.finditer(part):
+            name = match.group(2).lower()
+            if not match.group(1):
+                stack.append((name, match.group(0)))
+            elif stack and stack[-1][0] == name:
+                stack.pop()
+        prefix = "".join(tag for _, tag in carried)
+        suffix = "".join(f"</{name}>" for name, _ in reversed(stack))
+        balanced.append(f"{prefix}{part}{suffix}")
+        carried = stack
+    return balanced
+
+
+def _cut(word: str, limit: int) -> int:
+    """Where to cut a word that is too long: within ``limit`` UTF-16 units, never inside a
+    tag, an entity or a surrogate pair, and never before the first character."""
+    cut = units = 0
+    while cut < len(word):
+        units += 2 if ord(word[cut]) > 0xFFFF else 1
+        if units > limit:
+            break
+        cut += 1
+    safe = cut
+    tag = word.rfind("<", 0, cut)
+    if tag != -1 and ">" not in word[tag:cut]:
+        safe = tag  # do not cut a tag such as </b> in two
+    amp = word.rfind("&", max(0, safe - 8), safe)
+    if amp != -1 and ";" not in word[amp:safe]:
+        safe = amp  # do not cut an entity such as &amp; in two
+    return safe if safe > 0 else max(cut, 1)
 
 
 def _pieces(markup: str, limit: int) -> list[tuple[str, list[str]]]:
@@ -296,10 +357,7 @@ def _pieces(markup: str, limit: int) -> list[tuple[str, list[str]]]:
             words: list[str] = []
             for word in line.split(" "):
                 while utf16_length(word) > limit:
-                    cut = limit
-                    amp = word.rfind("&", max(0, cut - 8), cut)
-                    if amp != -1 and ";" not in word[amp:cut]:
-                        cut = amp  # do not cut an entity such as &amp; in two
+                    cut = _cut(word, limit)
                     words.append(word[:cut])
                     word = word[cut:]
                 words.append(word)

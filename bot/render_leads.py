@@ -71,6 +71,11 @@ def problems(found: list[Problem]) -> str:
     return "\n".join(shown)
 
 
+def refused(found: list[Problem]) -> str:
+    """Why a change was not applied: every problem with its file and line."""
+    return texts.EDIT_INVALID.format(problems=problems(found))
+
+
 def history(revisions: list[Revision], zone: dt.tzinfo) -> str:
     if not revisions:
         return texts.HISTORY_EMPTY

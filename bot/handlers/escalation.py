@@ -11,12 +11,10 @@ import asyncio
 import html
 import logging
 from dataclasses import dataclass, replace
-from typing import Any, cast
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -31,7 +29,8 @@ from bot.escalations.model import Kind, Report, Urgency
 from bot.escalations.privacy import personal_data
 from bot.handlers.context import BotContext
 from bot.handlers.deliver import deliver_now
-from bot.handlers.io import edit, send
+from bot.handlers.io import send
+from bot.handlers.steps import Handler, as_handler, button_pattern, show
 from bot.render import Button, Reply, own_police
 from bot.storage.database import StorageError
 
@@ -60,20 +59,6 @@ def _draft(context: BotContext) -> Draft:
 def _save(context: BotContext, draft: Draft) -> None:
     if context.user_data is not None:
         context.user_data[DRAFT] = draft
-
-
-def _pattern(kind: str) -> str:
-    return rf"^{kind}(\|.*)?$"
-
-
-async def _show(update: Update, context: BotContext, reply: Reply) -> None:
-    """Answer a button press by editing its message; a typed message gets a new one."""
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.answer()
-        await edit(query, reply)
-    elif update.effective_chat is not None:
-        await send(context.bot, update.effective_chat.id, reply)
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -109,7 +94,7 @@ async def kind_chosen(update: Update, context: BotContext) -> int:
         await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
         return KIND
     _save(context, replace(_draft(context), kind=kind))
-    await _show(update, context, _place_question(context))
+    await show(update, context, _place_question(context))
     return PLACE
 
 
@@ -173,7 +158,7 @@ async def _ask_urgency(update: Update, context: BotContext, place: str | None) -
         for u in Urgency
     ]
     rows.append([Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))])
-    await _show(update, context, Reply(texts.ESC_URGENCY, rows))
+    await show(update, context, Reply(texts.ESC_URGENCY, rows))
     return URGENCY
 
 
@@ -190,7 +175,7 @@ async def urgency_chosen(update: Update, context: BotContext) -> int:
         return URGENCY
     _save(context, replace(_draft(context), urgency=urgency))
     cancel = [[Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))]]
-    await _show(update, context, Reply(texts.ESC_DESCRIPTION, cancel))
+    await show(update, context, Reply(texts.ESC_DESCRIPTION, cancel))
     return DESCRIPTION
 
 
@@ -242,10 +227,10 @@ async def confirm_step(update: Update, context: BotContext) -> int:
     step = action.args[0] if action and action.args else ""
     if step == "fix":
         cancel = [[Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))]]
-        await _show(update, context, Reply(texts.ESC_DESCRIPTION, cancel))
+        await show(update, context, Reply(texts.ESC_DESCRIPTION, cancel))
         return DESCRIPTION
     if step == "keep":
-        await _show(update, context, _summary(_draft(context)))
+        await show(update, context, _summary(_draft(context)))
         return CONFIRM
     if step == "send":
         return await _send(update, context)
@@ -322,7 +307,7 @@ def _with_contacts(context: BotContext, text: str, draft: Draft) -> Reply:
 async def cancel(update: Update, context: BotContext) -> int:
     _save(context, Draft())
     if update.callback_query is not None:
-        await _show(update, context, Reply(texts.ESC_CANCELLED))
+        await show(update, context, Reply(texts.ESC_CANCELLED))
     elif update.effective_message is not None:
         await update.effective_message.reply_text(texts.ESC_CANCELLED)
     return ConversationHandler.END
@@ -334,37 +319,37 @@ async def expired(update: Update, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, texts.ESC_EXPIRED)
 
 
-Handler = BaseHandler[Update, BotContext, object]
-
-
-def _h(handler: BaseHandler[Update, BotContext, Any]) -> Handler:
-    """PTB's handler types are invariant in the return type; states mix them freely."""
-    return cast(Handler, handler)
-
-
 def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
     """The reporting conversation, for bot/app.py to register before the generic handlers."""
     typed = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[Handler]] = {
-        KIND: [_h(CallbackQueryHandler(kind_chosen, pattern=_pattern(actions.ESC_KIND)))],
-        PLACE: [
-            _h(CallbackQueryHandler(place_chosen, pattern=_pattern(actions.ESC_PLACE))),
-            _h(MessageHandler(typed, place_typed)),
+        KIND: [
+            as_handler(CallbackQueryHandler(kind_chosen, pattern=button_pattern(actions.ESC_KIND)))
         ],
-        URGENCY: [_h(CallbackQueryHandler(urgency_chosen, pattern=_pattern(actions.ESC_URGENCY)))],
-        DESCRIPTION: [_h(MessageHandler(typed, description_typed))],
-        CONFIRM: [_h(CallbackQueryHandler(confirm_step, pattern=r"^xs\|(send|fix|keep)$"))],
-        ConversationHandler.TIMEOUT: [_h(TypeHandler(Update, expired))],
+        PLACE: [
+            as_handler(
+                CallbackQueryHandler(place_chosen, pattern=button_pattern(actions.ESC_PLACE))
+            ),
+            as_handler(MessageHandler(typed, place_typed)),
+        ],
+        URGENCY: [
+            as_handler(
+                CallbackQueryHandler(urgency_chosen, pattern=button_pattern(actions.ESC_URGENCY))
+            )
+        ],
+        DESCRIPTION: [as_handler(MessageHandler(typed, description_typed))],
+        CONFIRM: [as_handler(CallbackQueryHandler(confirm_step, pattern=r"^xs\|(send|fix|keep)$"))],
+        ConversationHandler.TIMEOUT: [as_handler(TypeHandler(Update, expired))],
     }
     return ConversationHandler(
         entry_points=[
-            _h(CommandHandler("eskalation", start)),
-            _h(CallbackQueryHandler(start, pattern=rf"^{actions.ESCALATE}$")),
+            as_handler(CommandHandler("eskalation", start)),
+            as_handler(CallbackQueryHandler(start, pattern=rf"^{actions.ESCALATE}$")),
         ],
         states=states,
         fallbacks=[
-            _h(CallbackQueryHandler(cancel, pattern=r"^xs\|cancel$")),
-            _h(CommandHandler("abbrechen", cancel)),
+            as_handler(CallbackQueryHandler(cancel, pattern=r"^xs\|cancel$")),
+            as_handler(CommandHandler("abbrechen", cancel)),
         ],
         conversation_timeout=timeout_seconds,
         name="escalation",

@@ -12,12 +12,10 @@ import html
 import logging
 import secrets
 from dataclasses import dataclass, replace
-from typing import Any, cast
 
 from telegram import InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -30,7 +28,8 @@ from bot import actions, render_leads, reports, texts
 from bot.actions import Action
 from bot.handlers.access import require
 from bot.handlers.context import BotContext
-from bot.handlers.io import edit, send
+from bot.handlers.io import send
+from bot.handlers.steps import as_handler, button_pattern, show
 from bot.knowledge.diff import Review
 from bot.knowledge.edit import EditError, Field, edit_entry
 from bot.knowledge.manager import MAX_UPLOAD_BYTES, ChangeRefused, KnowledgeManager, Proposal
@@ -82,15 +81,6 @@ def _cancel_row() -> list[Button]:
     return [Button(texts.EDIT_DISCARD, Action(K_APPLY, ("no",)))]
 
 
-async def _reply(update: Update, context: BotContext, reply: Reply) -> None:
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.answer()
-        await edit(query, reply)
-    elif update.effective_chat is not None:
-        await send(context.bot, update.effective_chat.id, reply)
-
-
 def _actor(update: Update, context: BotContext) -> tuple[int | None, str | None]:
     account = context.account
     if account is None:
@@ -108,7 +98,7 @@ async def edit_start(update: Update, context: BotContext) -> int:
     query = " ".join(context.args or []).strip()
     if query:
         return await _find_entry(update, context, query)
-    await _reply(update, context, Reply(texts.EDIT_ASK_ENTRY, [_cancel_row()]))
+    await show(update, context, Reply(texts.EDIT_ASK_ENTRY, [_cancel_row()]))
     return ENTRY
 
 
@@ -126,14 +116,14 @@ async def _find_entry(update: Update, context: BotContext, query: str) -> int:
     answer = assistant.answer(query)
     candidates = [h.entry for h in answer.results[:5]]
     if not candidates:
-        await _reply(update, context, Reply(texts.EDIT_NO_ENTRY, [_cancel_row()]))
+        await show(update, context, Reply(texts.EDIT_NO_ENTRY, [_cancel_row()]))
         return ENTRY
     rows = [[Button(e.title[:60], Action(K_ENTRY, (e.id,)))] for e in candidates]
     heading = texts.EDIT_CHOOSE_ENTRY
     draft = _draft(context)
     if draft.keyword:
         heading = texts.GAPS_CHOOSE_ENTRY.format(question=html.escape(draft.keyword))
-    await _reply(update, context, Reply(heading, [*rows, _cancel_row()]))
+    await show(update, context, Reply(heading, [*rows, _cancel_row()]))
     return ENTRY
 
 
@@ -156,7 +146,7 @@ async def _entry_chosen(update: Update, context: BotContext, entry: Entry) -> in
         return await _propose(update, context, Field.KEYWORDS, keywords)
     rows = [[Button(texts.FIELD_LABELS[f.value], Action(K_FIELD, (f.value,)))] for f in Field]
     text = texts.EDIT_CHOOSE_FIELD.format(title=html.escape(entry.title), id=entry.id)
-    await _reply(update, context, Reply(text, [*rows, _cancel_row()]))
+    await show(update, context, Reply(text, [*rows, _cancel_row()]))
     return FIELD
 
 
@@ -183,7 +173,7 @@ async def field_pressed(update: Update, context: BotContext) -> int:
                 [Button(f"{c.name} {c.phone or ''}".strip()[:60], Action(K_CONTACT, (str(i),)))]
                 for i, c in enumerate(entry.contacts)
             ]
-            await _reply(update, context, Reply(texts.EDIT_CHOOSE_CONTACT, [*rows, _cancel_row()]))
+            await show(update, context, Reply(texts.EDIT_CHOOSE_CONTACT, [*rows, _cancel_row()]))
             return CONTACT
         _save(context, replace(_draft(context), contact=0))
     return await _ask_value(update, context)
@@ -214,7 +204,7 @@ async def _ask_value(update: Update, context: BotContext) -> int:
     rows = [_cancel_row()]
     if draft.field is Field.VERIFIED:
         rows.insert(0, [Button("heute", Action(K_TODAY, ()))])
-    await _reply(update, context, Reply(text, rows))
+    await show(update, context, Reply(text, rows))
     return VALUE
 
 
@@ -247,7 +237,7 @@ async def _propose(update: Update, context: BotContext, field: Field, value: str
     manager = context.services.knowledge
     file = manager.knowledge.file_of(draft.entry_id or "")
     if file is None or draft.entry_id is None:
-        await _reply(update, context, Reply(texts.OUTDATED_BUTTON))
+        await show(update, context, Reply(texts.OUTDATED_BUTTON))
         return ConversationHandler.END
     try:
         new_text = edit_entry(
@@ -255,7 +245,7 @@ async def _propose(update: Update, context: BotContext, field: Field, value: str
         )
     except (EditError, ValueError) as exc:
         log.info("edit refused: %s", exc)
-        await _reply(
+        await show(
             update,
             context,
             Reply(texts.EDIT_INVALID.format(problems=html.escape(str(exc))), [_cancel_row()]),
@@ -263,15 +253,15 @@ async def _propose(update: Update, context: BotContext, field: Field, value: str
         return VALUE
     proposal = manager.propose(file, new_text)
     if not proposal.ok:
-        text = texts.EDIT_INVALID.format(problems=render_leads.problems(proposal.result.errors))
-        await _reply(update, context, Reply(text, [_cancel_row()]))
+        text = render_leads.refused(proposal.result.errors)
+        await show(update, context, Reply(text, [_cancel_row()]))
         return VALUE
     if proposal.review.empty:
-        await _reply(update, context, Reply(texts.EDIT_NO_CHANGE))
+        await show(update, context, Reply(texts.EDIT_NO_CHANGE))
         return ConversationHandler.END
     _save(context, replace(draft, field=field, proposal=proposal))
     rows = [[Button(texts.EDIT_APPLY, Action(K_APPLY, ("yes",))), *_cancel_row()]]
-    await _reply(update, context, Reply(render_leads.review(file, proposal.review), rows))
+    await show(update, context, Reply(render_leads.review(file, proposal.review), rows))
     return CONFIRM
 
 
@@ -281,7 +271,7 @@ async def apply_pressed(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     _save(context, EditDraft())
     if query.data != f"{K_APPLY}|yes" or draft.proposal is None:
-        await _reply(update, context, Reply(texts.EDIT_DISCARDED))
+        await show(update, context, Reply(texts.EDIT_DISCARDED))
         return ConversationHandler.END
     await _apply(update, context, draft.proposal, "edit")
     return ConversationHandler.END
@@ -289,7 +279,7 @@ async def apply_pressed(update: Update, context: BotContext) -> int:
 
 async def cancel(update: Update, context: BotContext) -> int:
     _save(context, EditDraft())
-    await _reply(update, context, Reply(texts.EDIT_DISCARDED))
+    await show(update, context, Reply(texts.EDIT_DISCARDED))
     return ConversationHandler.END
 
 
@@ -307,15 +297,15 @@ async def _apply(update: Update, context: BotContext, proposal: Proposal, source
             proposal, actor_id=actor_id, actor_name=actor_name, source=source
         )
     except ChangeRefused as exc:
-        text = texts.EDIT_INVALID.format(problems=render_leads.problems(exc.problems))
-        await _reply(update, context, Reply(text))
+        text = render_leads.refused(exc.problems)
+        await show(update, context, Reply(text))
         return
     except OSError:
         log.exception("could not write knowledge file %s", proposal.file)
-        await _reply(update, context, Reply(texts.EDIT_FAILED))
+        await show(update, context, Reply(texts.EDIT_FAILED))
         return
     text = texts.EDIT_APPLIED.format(revision=revision, summary=html.escape(changes.summary()))
-    await _reply(update, context, Reply(text))
+    await show(update, context, Reply(text))
     await announce_phone_changes(context, changes)
 
 
@@ -383,9 +373,7 @@ async def upload(update: Update, context: BotContext) -> None:
         return
     proposal = context.services.knowledge.propose(name, text)
     if not proposal.ok:
-        reply = Reply(
-            texts.EDIT_INVALID.format(problems=render_leads.problems(proposal.result.errors))
-        )
+        reply = Reply(render_leads.refused(proposal.result.errors))
         await send(context.bot, message.chat_id, reply)
         return
     if proposal.review.empty and name in context.services.knowledge.knowledge.files:
@@ -415,7 +403,7 @@ async def upload_decided(update: Update, context: BotContext) -> None:
         await query.answer(texts.UPLOAD_OUTDATED, show_alert=True)
         return
     if action.args[1] != "yes":
-        await _reply(update, context, Reply(texts.EDIT_DISCARDED))
+        await show(update, context, Reply(texts.EDIT_DISCARDED))
         return
     await _apply(update, context, pending[1], "upload")
 
@@ -451,7 +439,7 @@ async def confirm_command(update: Update, context: BotContext) -> None:
         await send(
             context.bot,
             message.chat_id,
-            Reply(texts.EDIT_INVALID.format(problems=render_leads.problems(exc.problems))),
+            Reply(render_leads.refused(exc.problems)),
         )
         return
     await message.reply_text(
@@ -502,7 +490,7 @@ async def rollback_command(update: Update, context: BotContext) -> None:
         await send(
             context.bot,
             message.chat_id,
-            Reply(texts.EDIT_INVALID.format(problems=render_leads.problems(exc.problems))),
+            Reply(render_leads.refused(exc.problems)),
         )
         return
     await message.reply_text(
@@ -616,41 +604,35 @@ async def watch_job(context: BotContext) -> None:
 
 # -- wiring ----------------------------------------------------------------------------------
 
-Handler = BaseHandler[Update, BotContext, object]
-
-
-def _h(handler: BaseHandler[Update, BotContext, Any]) -> Handler:
-    return cast(Handler, handler)
-
-
-def _pattern(kind: str) -> str:
-    return rf"^{kind}(\|.*)?$"
-
 
 def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
     typed = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
         entry_points=[
-            _h(CommandHandler("bearbeiten", edit_start)),
-            _h(CallbackQueryHandler(gap_start, pattern=_pattern(K_GAP))),
+            as_handler(CommandHandler("bearbeiten", edit_start)),
+            as_handler(CallbackQueryHandler(gap_start, pattern=button_pattern(K_GAP))),
         ],
         states={
             ENTRY: [
-                _h(CallbackQueryHandler(entry_pressed, pattern=_pattern(K_ENTRY))),
-                _h(MessageHandler(typed, entry_typed)),
+                as_handler(CallbackQueryHandler(entry_pressed, pattern=button_pattern(K_ENTRY))),
+                as_handler(MessageHandler(typed, entry_typed)),
             ],
-            FIELD: [_h(CallbackQueryHandler(field_pressed, pattern=_pattern(K_FIELD)))],
-            CONTACT: [_h(CallbackQueryHandler(contact_pressed, pattern=_pattern(K_CONTACT)))],
+            FIELD: [
+                as_handler(CallbackQueryHandler(field_pressed, pattern=button_pattern(K_FIELD)))
+            ],
+            CONTACT: [
+                as_handler(CallbackQueryHandler(contact_pressed, pattern=button_pattern(K_CONTACT)))
+            ],
             VALUE: [
-                _h(CallbackQueryHandler(today_pressed, pattern=_pattern(K_TODAY))),
-                _h(MessageHandler(typed, value_typed)),
+                as_handler(CallbackQueryHandler(today_pressed, pattern=button_pattern(K_TODAY))),
+                as_handler(MessageHandler(typed, value_typed)),
             ],
-            CONFIRM: [_h(CallbackQueryHandler(apply_pressed, pattern=r"^ka\|yes$"))],
-            ConversationHandler.TIMEOUT: [_h(TypeHandler(Update, expired))],
+            CONFIRM: [as_handler(CallbackQueryHandler(apply_pressed, pattern=r"^ka\|yes$"))],
+            ConversationHandler.TIMEOUT: [as_handler(TypeHandler(Update, expired))],
         },
         fallbacks=[
-            _h(CallbackQueryHandler(cancel, pattern=r"^ka\|no$")),
-            _h(CommandHandler("abbrechen", cancel)),
+            as_handler(CallbackQueryHandler(cancel, pattern=r"^ka\|no$")),
+            as_handler(CommandHandler("abbrechen", cancel)),
         ],
         conversation_timeout=timeout_seconds,
         name="knowledge-edit",

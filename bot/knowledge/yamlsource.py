@@ -19,6 +19,11 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 40
 
+# libyaml (PyYAML's C parser, in every PyYAML wheel) reads a file near MAX_BYTES in about a
+# second instead of eight, which matters for a reload inside the bot's event loop; it also
+# refuses nesting deeper than 1000 levels and surrogate escapes such as "\ud800" itself.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class YamlSourceError(ValueError):
     """The text is not YAML we accept; ``line`` is 1-based."""
@@ -51,7 +56,7 @@ def parse_yaml(text: str) -> tuple[Any, LineMap]:
     if "\x00" in text:
         raise YamlSourceError(1, "Datei enthält Binärdaten (NUL-Zeichen), kein YAML")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -117,3 +122,7 @@ class _Builder:
         except yaml.constructor.ConstructorError as exc:
             line = node.start_mark.line + 1
             raise YamlSourceError(line, f"YAML-Wert ungültig: {exc.problem}") from None
+        except Exception as exc:  # e.g. 2026-02-30, "!!int x" or "!!bool vielleicht"
+            line = node.start_mark.line + 1
+            value = str(node.value)[:80]
+            raise YamlSourceError(line, f"YAML-Wert ungültig: '{value}' ({exc})") from None
