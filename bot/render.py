@@ -67,10 +67,12 @@ class Renderer:
             heading = texts.CHOOSE
             if answer.place_only and answer.place is not None:
                 heading = texts.PLACE_OVERVIEW.format(place=esc(answer.place.name))
+            candidates = answer.candidates
             rows = [
-                [Button(_short(e.title), Action(actions.OPEN_ENTRY, (e.id,)))]
-                for e in answer.candidates
+                [Button(_short(e.title), Action(actions.OPEN_ENTRY, (e.id,)))] for e in candidates
             ]
+            if answer.place is None and any(e.scope for e in candidates):
+                heading += "\n\n" + texts.NAME_THE_PLACE
             rows += self._urgent_row(answer.urgent)
             return Reply("\n\n".join([*lead, heading]), rows)
         rows = [[Button("📚 Themen", Action(actions.TOPICS, ("0",)))]]
@@ -271,16 +273,17 @@ def split_message(markup: str, limit: int = 4096) -> list[str]:
     # Room for the tags that re-open and close a part, so balancing keeps it in the limit.
     inner = max(limit - 2 * _tag_overhead(markup), limit // 2)
     parts: list[str] = []
-    current = ""
+    current, length = "", 0  # the part being filled and its UTF-16 length
     for separator, pieces in _pieces(markup, inner):
         for piece in pieces:
-            candidate = f"{current}{separator}{piece}" if current else piece
-            if utf16_length(candidate) <= inner:
-                current = candidate
+            size = utf16_length(piece)
+            if not current:
+                current, length = piece, size
+            elif length + len(separator) + size <= inner:
+                current, length = f"{current}{separator}{piece}", length + len(separator) + size
             else:
-                if current:
-                    parts.append(current)
-                current = piece
+                parts.append(current)
+                current, length = piece, size
     if current:
         parts.append(current)
     balanced = _balance(parts)

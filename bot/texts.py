@@ -44,6 +44,10 @@ FEEDBACK_THANKS = "Danke für die Rückmeldung!"
 ESCALATE_BUTTON = "🚨 Eskalation melden"
 
 CHOOSE = "Meinten Sie …?"
+NAME_THE_PLACE = (
+    "Tipp: Nenn den Ort, dann bekommst du die zuständige Stelle, z. B. »polizei hausach«. "
+    "Mit /ort legst du deinen Ort fest."
+)
 NOTHING_FOUND = (
     "Dazu habe ich nichts gefunden.\n\n"
     + EMERGENCY_SHORT

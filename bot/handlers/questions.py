@@ -28,7 +28,8 @@ async def question(update: Update, context: BotContext) -> None:
     latency_ms = (time.perf_counter() - started) * 1000
     await send(context.bot, message.chat_id, services.renderer.answer(answer))
     folded = folded_question(text)
-    top_id = answer.results[0].entry.id if answer.results else None
+    # A declined question has no answer, however weak the closest miss was.
+    top_id = answer.results[0].entry.id if answer.results and answer.outcome != "none" else None
     # Remembered so that a 👎 on this answer can be reported with its question.
     if context.user_data is not None:
         context.user_data[LAST_QUESTION] = (folded, top_id)

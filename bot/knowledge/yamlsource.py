@@ -8,6 +8,7 @@ nesting, huge files) from hanging or exhausting the bot.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ MAX_DEPTH = 40
 # second instead of eight, which matters for a reload inside the bot's event loop; it also
 # refuses nesting deeper than 1000 levels and surrogate escapes such as "\ud800" itself.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
 
 
 class YamlSourceError(ValueError):
@@ -60,6 +62,8 @@ def parse_yaml(text: str) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
+        # At the end of a file without a final newline libyaml counts one line too many.
+        line = min(line, len(_LINE_BREAK.findall(text)) + 1)
         problem = exc.problem or exc.context or "YAML-Fehler"
         raise YamlSourceError(line, f"YAML-Syntaxfehler: {problem}") from None
     except yaml.YAMLError as exc:
@@ -69,9 +73,38 @@ def parse_yaml(text: str) -> tuple[Any, LineMap]:
     line_map = LineMap()
     if node is None:
         return None, line_map
+    _count_nodes(node, 0, {})  # before building: an alias bomb is refused in milliseconds
     builder = _Builder(line_map)
     data = builder.build(node, (), 0)
     return data, line_map
+
+
+def _count_nodes(node: yaml.Node, depth: int, counted: dict[int, int]) -> int:
+    """The nodes ``node`` stands for with every alias expanded, as :class:`_Builder` counts
+    them; raises once that is over ``MAX_NODES``. Shared (aliased) nodes are counted once
+    and multiplied, so this takes time for the file, not for what the aliases make of it.
+    """
+    known = counted.get(id(node))
+    if known is not None:
+        return known
+    if depth > MAX_DEPTH:
+        return 1  # _Builder reports this as too deep
+    counted[id(node)] = 1  # a node inside itself (&a [*a]): _Builder reports it as too deep
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    total = 1
+    for child in children:
+        total += _count_nodes(child, depth + 1, counted)
+        if total > MAX_NODES:
+            raise YamlSourceError(
+                child.start_mark.line + 1,
+                "YAML hat zu viele Elemente (Anker/Aliase vervielfachen die Datei?)",
+            )
+    counted[id(node)] = total
+    return total
 
 
 class _Builder:

@@ -72,6 +72,10 @@ DANGER_STEMS: tuple[str, ...] = (
     "eskalier",
     "bombe",
     "gefaehrd",
+    "antun",
+    "abschiedsbrief",
+    "springen",
+    "tabletten",
 )
 
 # Word pairs that only together mean danger ("dreht durch", "kind in gefahr").
@@ -96,7 +100,7 @@ _FOLDED_PHRASES = tuple(tuple(fold(w) for w in phrase) for phrase in DANGER_PHRA
 
 def sounds_urgent(words: list[str]) -> bool:
     """True when the folded ``words`` of a question sound like an acute danger."""
-    for word in words:
+    for word in dict.fromkeys(words):  # each word once: "x x x …" must not cost 5000 checks
         if word in _HARMLESS:
             continue
         candidates = {word, stem(word)}

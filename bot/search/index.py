@@ -39,7 +39,7 @@ _MIN_INNER_PART = 5  # shortest word that may count as a part of a longer questi
 _DOMINANT_PART = 0.6  # a part this share of the compound stands for the whole
 _MAX_EXPANSIONS = 40
 _SCOPE_BOOST = 1.5  # an entry scoped to the named place beats a general one
-_UNPLACED_SCOPED = 0.8  # without a place, general entries beat town-specific ones
+_UNPLACED_SCOPED = 0.5  # without a place, general entries beat town-specific ones
 _PHRASE_BONUS = 0.6  # per whole keyword phrase found in the question
 
 # Decisions, tuned on tests/eval/questions.yaml (see docs/benchmarks.md). An answer needs
@@ -93,7 +93,8 @@ class SearchIndex:
             self._by_length[len(term)].append(term)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         ordinary = {t for e in self.entries for t in tokens(_entry_text(e))}
-        self.places = PlaceFinder(knowledge.places, ordinary)
+        topics = {t for e in self.entries for t in tokens(" ".join([e.title, *e.keywords]))}
+        self.places = PlaceFinder(knowledge.places, ordinary, topics)
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
         self._common = common_stems()
         self._generic = frozenset(stem(w) for w in GENERIC_WORDS)

@@ -28,7 +28,9 @@ _STOPWORDS_AS_TYPED = frozenset(
     so soll ueber um und uns vom von vor war was welche welcher wem wen wer wie wir wird wo zu
     zum zur mache machen tun tue hallo hilfe brauche bekomme finde erreiche erreichen kontakt
     nummer telefon telefonnummer tel nr anrufen rufen ruf gerade schnell dringend frage
-    total eigentlich echt voll mal halt eben irgendwie ganz gar bloss nen ne
+    total eigentlich echt voll mal halt eben irgendwie ganz gar bloss nen ne is isses gibts
+    gibt's nix nichts nun jetzt machn mach tun wohin damit dafuer dafur brauch braucht bräuchte
+    kann könnte koennte sollte soll muss müssen muessen darf wegen bzw usw etc ok okay
     """.split()  # noqa: SIM905
 )
 

@@ -8,6 +8,7 @@ words of the knowledge, so "lauf" stays a town but "verlauf" does not become one
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,7 +35,13 @@ class PlaceMatch:
 class PlaceFinder:
     """Finds places in folded token lists; built once per knowledge load."""
 
-    def __init__(self, places: Iterable[Place], ordinary_words: set[str]) -> None:
+    def __init__(
+        self, places: Iterable[Place], ordinary_words: set[str], topic_words: set[str]
+    ) -> None:
+        """``ordinary_words``: all words of the entries; ``topic_words``: of titles and keywords.
+
+        A word that names a topic ("Kinzigtal" in "Team Kinzigtal") never stands for a town.
+        """
         self.places = list(places)
         self._names: dict[tuple[str, ...], Place] = {}
         for place in self.places:
@@ -42,9 +49,25 @@ class PlaceFinder:
                 key = tuple(fold(name).split())
                 if key:
                     self._names.setdefault(key, place)
+        self._ordinary = ordinary_words
+        # The distinctive word of a longer name stands for it ("peterstal", "harmersbach"),
+        # if no other place has it and it is not an ordinary word of the knowledge.
+        owners: dict[str, set[str]] = defaultdict(set)
+        for key, place in self._names.items():
+            for word in key:
+                owners[word].add(place.name)
+        for key, place in list(self._names.items()):
+            for word in key:
+                if (
+                    len(key) > 1
+                    and len(word) >= 6
+                    and owners[word] == {place.name}
+                    and word not in topic_words
+                    and (word,) not in self._names
+                ):
+                    self._names[(word,)] = place
         self._single = {key[0]: place for key, place in self._names.items() if len(key) == 1}
         self._fuzzy_choices = [name for name in self._single if len(name) >= 5]
-        self._ordinary = ordinary_words
 
     def by_name(self, text: str) -> Place | None:
         """Exact (folded) look-up of a place by its name or an alias."""

@@ -25,6 +25,7 @@ def top(assistant: Assistant, question: str, place: str | None = None) -> str | 
         ("polizei oberwolfach", "polizei-haslach", "Oberwolfach"),
         ("polizei kork", "polizei-kehl", "Kehl"),
         ("polizei meissenheim", "polizei-lahr", "Meißenheim"),
+        ("wer is die polizei für peterstal", "polizei-achern-oberkirch", "Bad Peterstal-Griesbach"),
     ],
 )
 def test_a_named_town_gets_its_own_district(
@@ -120,6 +121,8 @@ def test_questions_the_knowledge_cannot_answer_are_declined(
         "es brennt in der unterkunft",
         "klient dreht durch",
         "suizd",
+        "klient will sich was antun",
+        "abschiedsbrief gefunden",
     ],
 )
 def test_danger_is_recognised(shipped: Assistant, question: str) -> None:
