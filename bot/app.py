@@ -148,7 +148,12 @@ def _post_init(
             jobs.run_once(_purge, when=5, name="retention-at-start")
             # The outbox is read at start, so alerts of a previous run are delivered now.
             jobs.run_repeating(deliver.outbox_job, interval=2, first=0, name="outbox")
-            jobs.run_repeating(deliver.reminder_job, interval=30, first=5, name="reminders")
+            jobs.run_repeating(
+                deliver.reminder_job,
+                interval=settings.escalation_check_seconds,
+                first=5,
+                name="reminders",
+            )
             jobs.run_daily(
                 knowledge.weekly_stale_job,
                 time=dt.time(8, 0, tzinfo=settings.zone),

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     escalation_reminder_minutes: float = Field(default=10, gt=0)
     escalation_max_reminders: int = Field(default=3, ge=0)
     escalation_retention_days: int = Field(default=365, ge=1)
+    escalation_check_seconds: float = Field(default=30, gt=0)
     conversation_timeout_seconds: float = Field(default=900, gt=0)
     throttle_rate: float = Field(default=2.0, gt=0)
     throttle_burst: int = Field(default=20, ge=1)

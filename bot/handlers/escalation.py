@@ -12,8 +12,9 @@ import html
 import logging
 from dataclasses import dataclass, replace
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -246,7 +247,6 @@ async def _send(update: Update, context: BotContext) -> int:
     if draft.kind is None or draft.urgency is None or draft.description is None:
         await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
         return ConversationHandler.END
-    await query.answer()
     services = context.services
     report = Report(
         reporter_id=account.user_id,
@@ -263,9 +263,11 @@ async def _send(update: Update, context: BotContext) -> int:
         )
     except StorageError:
         log.exception("could not store an escalation")
-        await context.bot.send_message(chat_id, texts.ESC_SAVE_FAILED)
+        await _stop_spinner(query)
+        await send(context.bot, chat_id, Reply(texts.ESC_SAVE_FAILED))
         return CONFIRM  # the draft stays; the caseworker may try "Senden" again
     _save(context, Draft())
+    await _stop_spinner(query)
     # Saved. Try to alert the leads at once, for a little while, then report honestly.
     try:
         await asyncio.wait_for(deliver_now(context), DELIVERY_WAIT_SECONDS)
@@ -288,6 +290,14 @@ async def _send(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def _stop_spinner(query: CallbackQuery) -> None:
+    """Answer the "Senden" press; only cosmetic, so a Telegram hiccup here changes nothing."""
+    try:
+        await query.answer()
+    except TelegramError:
+        log.warning("could not answer the button press", exc_info=True)
+
+
 def _with_contacts(context: BotContext, text: str, draft: Draft) -> Reply:
     """The confirmation plus the knowledge's contacts for this kind of situation and town."""
     assert draft.kind is not None
@@ -298,8 +308,8 @@ def _with_contacts(context: BotContext, text: str, draft: Draft) -> Reply:
         police = own_police(
             services.assistant.knowledge, services.assistant.find_place(draft.place)
         )
-        if police is not None and police not in entries:
-            entries.insert(0, police)
+        if police is not None:  # the town's own police first, also when search found it
+            entries = [police, *(e for e in entries if e.id != police.id)]
     rows = [[Button(f"➡️ {e.title}", Action(actions.OPEN_ENTRY, (e.id,)))] for e in entries]
     return Reply(f"{text}\n\n{texts.ESC_CONTACTS}" if rows else text, rows)
 

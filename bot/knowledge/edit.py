@@ -65,8 +65,12 @@ def edit_entry(
             target.pop(field.value, None)
         else:
             target[field.value] = value
-    else:
+    elif field.value in entry or "source" not in entry:
         entry[field.value] = _value(field, value)
+    else:
+        # A new key goes before ``source`` (the usual order), not after the last value:
+        # a block text there carries the blank line that separates the entries.
+        entry.insert(list(entry).index("source"), field.value, _value(field, value))
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return buffer.getvalue()

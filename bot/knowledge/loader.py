@@ -161,6 +161,8 @@ def parse_file(name: str, text: str, shown: str) -> tuple[SourceFile | None, lis
             Problem(shown, lines.line_of(tuple(err["loc"])), _describe(err, data))
             for err in exc.errors()
         ]
+    except Exception as exc:  # a check that broke on odd content must not break the load
+        return None, [Problem(shown, 1, f"Datei konnte nicht geprüft werden ({exc!r})")]
     return SourceFile(name, text, content, lines), []
 
 

@@ -166,6 +166,7 @@ class KnowledgeManager:
             )
             if result.knowledge is None:
                 return ReloadOutcome(False, result.errors)
+            self.last_reload_problems = ()  # healthy again: the next breakage is news
             old = self.knowledge
             if result.knowledge.version == old.version:
                 return ReloadOutcome(False, [])

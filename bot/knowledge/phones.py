@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, shortnumberinfo
@@ -32,8 +33,12 @@ class Phone:
     short: bool
 
 
+@lru_cache(maxsize=8192)
 def parse_phone(raw: str, region: str = DEFAULT_REGION) -> Phone:
-    """Validate ``raw`` and build its display form; raise :class:`PhoneError` when invalid."""
+    """Validate ``raw`` and build its display form; raise :class:`PhoneError` when invalid.
+
+    Cached: the same numbers recur in many entries and are checked at every load.
+    """
     text = raw.strip()
     if not text or not _ALLOWED_CHARS.match(text):
         raise PhoneError(f"'{raw}' ist keine Telefonnummer (nur Ziffern, +, Leerzeichen, -, /)")

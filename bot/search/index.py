@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -41,6 +43,7 @@ _MAX_EXPANSIONS = 40
 _SCOPE_BOOST = 1.5  # an entry scoped to the named place beats a general one
 _UNPLACED_SCOPED = 0.5  # without a place, general entries beat town-specific ones
 _PHRASE_BONUS = 0.6  # per whole keyword phrase found in the question
+_RANKED = 64  # entries kept per question after scoring; the rest never reach a user
 
 # Decisions, tuned on tests/eval/questions.yaml (see docs/benchmarks.md). An answer needs
 # most of the question's words matched, or a strong match of at least part of them.
@@ -76,15 +79,17 @@ class _Expansion:
 
 
 class SearchIndex:
-    """Inverted index over the entries of one :class:`Knowledge`."""
+    """Inverted index over the entries of one :class:`Knowledge`.
+
+    Postings hold each word's BM25 weight per entry, precomputed; a question is scored with
+    a few vectorised numpy operations per word, so answering stays fast at 10,000 entries.
+    """
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self.entries: list[Entry] = list(knowledge.entries.values())
-        self._postings: dict[str, list[tuple[int, float]]] = {}
-        self._lengths: list[float] = []
         self._phrases: list[list[tuple[str, ...]]] = []
-        self._build()
+        ordinary, topics = self._build()
         self._vocab = sorted(self._postings)
         self._vocab_set = frozenset(self._vocab)
         self._reversed = sorted(term[::-1] for term in self._vocab)
@@ -92,54 +97,74 @@ class SearchIndex:
         for term in self._vocab:
             self._by_length[len(term)].append(term)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
-        ordinary = {t for e in self.entries for t in tokens(_entry_text(e))}
-        topics = {t for e in self.entries for t in tokens(" ".join([e.title, *e.keywords]))}
         self.places = PlaceFinder(knowledge.places, ordinary, topics)
         self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
         self._common = common_stems()
         self._generic = frozenset(stem(w) for w in GENERIC_WORDS)
+        self._scoped = np.array([bool(e.scope) for e in self.entries], dtype=bool)
+        tagged: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self.entries):
+            for tag in entry.scope:
+                tagged[tag].append(index)
+        self._tagged = {tag: np.array(ids, dtype=np.int64) for tag, ids in tagged.items()}
 
     # -- building -----------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self) -> tuple[set[str], set[str]]:
+        """Postings and phrases; returns (every word, words of titles and keywords)."""
+        ordinary: set[str] = set()
+        topics: set[str] = set()
         weighted: list[dict[str, float]] = []
         for entry in self.entries:
             counts: dict[str, float] = defaultdict(float)
             category = self.knowledge.categories.get(entry.category)
+            keyword_tokens = [tokens(k) for k in entry.keywords]
+            title_tokens = tokens(entry.title)
             fields = {
-                "title": entry.title,
-                "keywords": " ".join(entry.keywords),
-                "category": f"{entry.category} {category.label if category else ''}",
-                "contacts": " ".join(f"{c.name} {c.role or ''}" for c in entry.contacts),
-                "text": " ".join([entry.text, *entry.steps]),
+                "title": title_tokens,
+                "keywords": [w for k in keyword_tokens for w in k],
+                "category": tokens(f"{entry.category} {category.label if category else ''}"),
+                "contacts": tokens(" ".join(f"{c.name} {c.role or ''}" for c in entry.contacts)),
+                "text": tokens(" ".join([entry.text, *entry.steps])),
             }
-            for name, text in fields.items():
-                for word in tokens(text):
+            for name, words in fields.items():
+                ordinary.update(words)
+                weight = _WEIGHTS[name]
+                for word in words:
                     if word not in STOPWORDS:
-                        counts[stem(word)] += _WEIGHTS[name]
+                        counts[stem(word)] += weight
+            topics.update(title_tokens)
+            topics.update(fields["keywords"])
             weighted.append(counts)
             self._phrases.append(
                 [
                     phrase
                     for phrase in (
-                        tuple(stem(w) for w in tokens(k) if w not in STOPWORDS)
-                        for k in [*entry.keywords, entry.title]
+                        tuple(stem(w) for w in words if w not in STOPWORDS)
+                        for words in [*keyword_tokens, title_tokens]
                     )
                     if len(phrase) >= 2
                 ]
             )
-        self._lengths = [sum(c.values()) for c in weighted]
-        average = sum(self._lengths) / len(self._lengths) if self._lengths else 1.0
-        self._avg_length = average or 1.0
-        documents: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        lengths = [sum(c.values()) for c in weighted]
+        average = (sum(lengths) / len(lengths) if lengths else 1.0) or 1.0
+        documents: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
         for index, counts in enumerate(weighted):
-            for term, weight in counts.items():
-                documents[term].append((index, weight))
+            length = lengths[index] / average
+            for term, tf in counts.items():
+                docs, norms = documents[term]
+                docs.append(index)
+                norms.append(tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length)))
         n = len(self.entries)
         self._idf = {
-            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for term, p in documents.items()
+            term: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5))
+            for term, (d, _) in documents.items()
         }
-        self._postings = dict(documents)
+        self._postings: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {
+            term: (np.array(d, dtype=np.int64), np.array(v, dtype=np.float64))
+            for term, (d, v) in documents.items()
+        }
+        return ordinary, topics
 
     @staticmethod
     def _build_synonyms(groups: Iterable[list[str]]) -> dict[str, set[str]]:
@@ -181,9 +206,9 @@ class SearchIndex:
         return bool(process.extractOne(word, STOPWORDS, scorer=OSA.distance, score_cutoff=1))
 
     def _rank(self, stems: list[str], place: Place | None) -> list[Hit]:
-        allowed_tags = set(place.tags) if place else None
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, float] = defaultdict(float)
+        size = len(self.entries)
+        scores = np.zeros(size)
+        matched = np.zeros(size)
         total_weight = 0.0
         for term in stems:
             expansions = self._expand(term)
@@ -191,34 +216,41 @@ class SearchIndex:
             damp = _GENERIC_FACTOR if term in self._generic else 1.0
             weight = damp * max((self._idf[x.term] for x in expansions), default=unknown)
             total_weight += weight
-            best: dict[int, tuple[float, float]] = {}  # doc -> (value, factor)
+            best = np.zeros(size)  # each entry's best match for this question word…
+            factor = np.zeros(size)  # …and how exact that match was
             for expansion in expansions:
-                idf = self._idf[expansion.term] * expansion.factor * damp
-                for doc, tf in self._postings[expansion.term]:
-                    length = self._lengths[doc] / self._avg_length
-                    value = idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length))
-                    if value > best.get(doc, (0.0, 0.0))[0]:
-                        best[doc] = (value, expansion.factor)
-            for doc, (value, factor) in best.items():
-                scores[doc] += value
-                # A typo or compound match covers the question word only partly.
-                matched[doc] += weight * factor
+                docs, norms = self._postings[expansion.term]
+                values = norms * (self._idf[expansion.term] * expansion.factor * damp)
+                better = values > best[docs]
+                if better.any():
+                    chosen = docs[better]
+                    best[chosen] = values[better]
+                    factor[chosen] = expansion.factor
+            scores += best
+            # A typo or compound match covers the question word only partly.
+            matched += weight * factor
+        if place is None:
+            scores[self._scoped] *= _UNPLACED_SCOPED
+        else:
+            here = np.zeros(size, dtype=bool)
+            for tag in place.tags:
+                if tag in self._tagged:
+                    here[self._tagged[tag]] = True
+            scores[self._scoped & ~here] = 0.0  # never an entry scoped to another place
+            scores[here] *= _SCOPE_BOOST
+        candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > _RANKED:
+            top = np.argpartition(scores[candidates], -_RANKED)[-_RANKED:]
+            candidates = candidates[top]
         phrase_terms = set(stems)
         hits: list[Hit] = []
-        for doc, score in scores.items():
-            entry = self.entries[doc]
-            if entry.scope:
-                if allowed_tags is None:
-                    score *= _UNPLACED_SCOPED
-                elif allowed_tags.isdisjoint(entry.scope):
-                    continue
-                else:
-                    score *= _SCOPE_BOOST
+        for doc in candidates.tolist():
+            score = float(scores[doc])
             for phrase in self._phrases[doc]:
                 if phrase_terms.issuperset(phrase):
                     score += _PHRASE_BONUS * len(phrase)
-            coverage = matched[doc] / total_weight if total_weight else 0.0
-            hits.append(Hit(entry, round(score, 4), round(coverage, 3)))
+            coverage = float(matched[doc]) / total_weight if total_weight else 0.0
+            hits.append(Hit(self.entries[doc], round(score, 4), round(coverage, 3)))
         hits.sort(key=lambda h: (-h.score, h.entry.id))
         return hits
 
@@ -299,10 +331,6 @@ def _compound_factor(term: str, candidate: str) -> float:
     short, long = sorted((term, candidate), key=len)
     share = len(short) / len(long)
     return _COMPOUND if share >= _DOMINANT_PART else _COMPOUND * share
-
-
-def _entry_text(entry: Entry) -> str:
-    return " ".join([entry.title, *entry.keywords, entry.text, *entry.steps])
 
 
 def _decide(hits: list[Hit]) -> Outcome:

@@ -35,11 +35,17 @@ _STOPWORDS_AS_TYPED = frozenset(
 )
 
 
+def _first_letter(match: re.Match[str]) -> str:
+    return match.group(1)[0]
+
+
 def fold(text: str) -> str:
     """Lowercase, fold umlauts and ß both ways, drop accents and punctuation."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTS)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _DIGRAPHS.sub(lambda m: m.group(1)[0], text)
+    if not text.isascii():
+        # Accents off ("é" -> "e"); what is still not ASCII cannot be part of a token anyway.
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = _DIGRAPHS.sub(_first_letter, text)
     return " ".join(_TOKEN.findall(text))
 
 
