@@ -193,6 +193,7 @@ PLACE_CLEARED = "Dein Ort ist gelöscht."
 PLACE_UNKNOWN = "Den Ort »{place}« kenne ich nicht. Schreib den Namen der Gemeinde, z. B. /ort Lahr"
 PLACE_CHOOSE = "Welchen Ort meinst du?"
 
+THROTTLED_SHORT = "Sehr viele Nachrichten auf einmal; bitte einen Moment warten."
 THROTTLED = (
     "Das sind sehr viele Nachrichten auf einmal; ich mache kurz Pause mit dir. In einer "
     "Minute geht es weiter.\n\n" + EMERGENCY_SHORT
@@ -384,6 +385,7 @@ EDIT_EXPIRED = "Die Bearbeitung ist abgelaufen; es wurde nichts geändert."
 CHANGE_ADDED = "➕ neu: {title} (<code>{id}</code>)"
 CHANGE_REMOVED = "➖ entfernt: {title} (<code>{id}</code>)"
 CHANGE_FIELD = "✏️ <code>{id}</code> · {field}\n   vorher: {old}\n   nachher: {new}"
+CHANGE_LIST = "✏️ <code>{id}</code> · {field}\n   dazu: {added}\n   weg: {removed}"
 CHANGE_OTHER = "✏️ {what}"
 CHANGE_MORE = "… und {count} weitere Änderungen"
 CONFIRMED = "✅ {title}: geprüft am {date} (Revision #{revision})."

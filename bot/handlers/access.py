@@ -57,8 +57,12 @@ async def gate(update: Update, context: BotContext) -> None:
     services = context.services
     allowed, tell = services.throttle.allow(user.id, services.clock.monotonic())
     if not allowed:
-        if tell and update.effective_chat is not None:
+        if tell:
             log.warning("throttling user %s", user.id)
+        if update.callback_query is not None:
+            # Still answered, or the button keeps spinning; the notice only once.
+            await update.callback_query.answer(texts.THROTTLED_SHORT if tell else None)
+        elif tell and update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, texts.THROTTLED)
         raise ApplicationHandlerStop
     account = await services.users.get(user.id)
