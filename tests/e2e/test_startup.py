@@ -1,0 +1,91 @@
+"""Starting and stopping: the command menu, refusals to start, a clean exit on SIGTERM."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot import texts
+from tests.conftest import MINIMAL, write_files
+from tests.e2e.conftest import BotProcess, clean_environment
+
+
+def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot run` without a terminal, with only the given settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=clean_environment(**settings),
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_command_menu_is_set_at_startup(shared_bot: BotProcess) -> None:
+    """setMyCommands with the German descriptions, in the order of texts.COMMANDS."""
+    commands = shared_bot.api.commands()
+    assert [(c["command"], c["description"]) for c in commands] == list(texts.COMMANDS)
+    assert {"notfall", "themen", "ort", "hilfe", "einladen", "nutzer", "entfernen"} <= {
+        c["command"] for c in commands
+    }
+    assert dict(texts.COMMANDS)["notfall"] == "Notfallkontakte, ein Tipp"
+
+
+def test_sigterm_stops_the_bot_cleanly(launch_bot: Callable[..., BotProcess]) -> None:
+    """A running bot exits with status 0 on SIGTERM (also checked after every journey)."""
+    bot = launch_bot()
+    assert bot.running
+    bot.stop()
+    assert bot.process is not None and bot.process.returncode == 0
+    assert "Traceback" not in bot.log()
+
+
+def test_run_without_token_and_terminal_exits_2(tmp_path: Path) -> None:
+    """No token, no terminal: one line pointing to @BotFather, status 2."""
+    result = run_bot(tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [texts.RUN_NO_TOKEN]
+    assert "BotFather" in result.stderr
+
+
+def test_invalid_setting_is_one_clear_line(tmp_path: Path) -> None:
+    """TIMEZONE=Mars/Olympus: "Einstellung TIMEZONE: ...", no traceback, non-zero status."""
+    result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="123:abc", TIMEZONE="Mars/Olympus")
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        "Einstellung TIMEZONE: unbekannte Zeitzone 'Mars/Olympus', z. B. Europe/Berlin"
+    ]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_broken_knowledge_exits_1_naming_file_and_line(tmp_path: Path) -> None:
+    """Knowledge with an error: the bot does not start, status 1, FILE:LINE in the output."""
+    knowledge = write_files(tmp_path / "knowledge", MINIMAL)
+    entries = knowledge / "entries.yaml"
+    entries.write_text(
+        entries.read_text(encoding="utf-8").replace("category: behoerden", "category: unbekannt"),
+        encoding="utf-8",
+    )
+    line = next(
+        n
+        for n, text in enumerate(entries.read_text(encoding="utf-8").splitlines(), 1)
+        if "category: unbekannt" in text
+    )
+    result = run_bot(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN="123456789:AAF-caseworker-test-token",
+        TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot",
+        KNOWLEDGE_DIR=str(knowledge),
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"{entries}:{line}:" in output
+    assert "unbekannt" in output
+    assert "Traceback" not in output
