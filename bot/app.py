@@ -58,7 +58,8 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 WATCH_STOP_KEY = "knowledge_watch_stop"
-MAX_CONCURRENT_UPDATES = 64
+# Enough to overlap Telegram round trips; more only makes httpx's pool scans dearer.
+MAX_CONCURRENT_UPDATES = 16
 
 
 def build_application(settings: Settings, assistant: Assistant) -> Application:  # type: ignore[type-arg]
@@ -71,6 +72,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .base_file_url(settings.telegram_api_file_url)
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .connection_pool_size(MAX_CONCURRENT_UPDATES + 4)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -269,9 +269,10 @@ async def _send(update: Update, context: BotContext) -> int:
     _save(context, Draft())
     await _stop_spinner(query)
     # Saved. Try to alert the leads at once, for a little while, then report honestly.
-    try:
-        await asyncio.wait_for(deliver_now(context), DELIVERY_WAIT_SECONDS)
-    except TimeoutError:
+    # Never cancelled: a delivery cut off mid-way would only be repeated (marked) later.
+    delivery = asyncio.ensure_future(deliver_now(context))
+    _, pending = await asyncio.wait({delivery}, timeout=DELIVERY_WAIT_SECONDS)
+    if pending:
         log.warning("alert for #%s not delivered within %ss", escalation.id, DELIVERY_WAIT_SECONDS)
     delivered = await services.escalations.alert_messages(escalation.id)
     lines = [texts.ESC_SAVED.format(id=escalation.id)]

@@ -22,6 +22,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Runs inside one of the slots; a person's queued updates wait for their turn here.
+
+        Waiting holds a slot (PTB's ``process_update`` is final), which is harmless: a flood
+        from one person is throttled by the access gate within microseconds per update.
+        """
         key = _key(update)
         if key is None:
             await coroutine

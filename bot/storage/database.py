@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
 from bot.storage.migrations import MIGRATIONS
+
+T = TypeVar("T")
 
 
 class StorageError(RuntimeError):
@@ -31,6 +34,7 @@ class Database:
         self._connection = connection
         # One connection serves every coroutine: transactions must not interleave.
         self._lock = asyncio.Lock()
+        self._durable = True  # synchronous=FULL, as set in open()
 
     @classmethod
     async def open(cls, path: Path, migrations: Sequence[str] = MIGRATIONS) -> Database:
@@ -72,30 +76,47 @@ class Database:
                 await db.execute(f"PRAGMA user_version = {number}")
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any error."""
+    async def transaction(self, *, durable: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any error or cancellation.
+
+        ``durable=False`` is for data whose last seconds may be lost in a power cut (question
+        log, activity): its commit skips the fsync (WAL with synchronous=NORMAL keeps the
+        file consistent); the next durable commit makes it durable too.
+        """
         async with self._lock:
+            if durable != self._durable:
+                level = "FULL" if durable else "NORMAL"
+                await _uncancellable(self._connection.execute(f"PRAGMA synchronous={level}"))
+                self._durable = durable
             try:
-                await self._connection.execute("BEGIN IMMEDIATE")
+                # Shielded: a cancelled BEGIN may still run in aiosqlite's thread and would
+                # leave the connection inside a transaction that nobody ends.
+                await _uncancellable(self._connection.execute("BEGIN IMMEDIATE"))
             except aiosqlite.OperationalError as exc:
                 raise StorageError(str(exc)) from exc
+            except asyncio.CancelledError:
+                with contextlib.suppress(aiosqlite.Error):  # the BEGIN did run: end it
+                    await _uncancellable(self._connection.execute("ROLLBACK"))
+                raise
             try:
                 yield self._connection
             except BaseException:
                 with contextlib.suppress(aiosqlite.Error):
-                    await self._connection.execute("ROLLBACK")
+                    await _uncancellable(self._connection.execute("ROLLBACK"))
                 raise
             try:
-                await self._connection.execute("COMMIT")
+                await _uncancellable(self._connection.execute("COMMIT"))
             except aiosqlite.Error as exc:
                 with contextlib.suppress(aiosqlite.Error):
-                    await self._connection.execute("ROLLBACK")
+                    await _uncancellable(self._connection.execute("ROLLBACK"))
                 raise StorageError(str(exc)) from exc
 
-    async def execute(self, sql: str, parameters: Sequence[object] = ()) -> int:
+    async def execute(
+        self, sql: str, parameters: Sequence[object] = (), *, durable: bool = True
+    ) -> int:
         """One write statement in its own transaction; returns the last row id."""
         try:
-            async with self.transaction() as db:
+            async with self.transaction(durable=durable) as db:
                 cursor = await db.execute(sql, parameters)
                 return cursor.lastrowid or 0
         except (aiosqlite.OperationalError, aiosqlite.DatabaseError) as exc:
@@ -108,6 +129,17 @@ class Database:
     async def fetchall(self, sql: str, parameters: Sequence[object] = ()) -> list[aiosqlite.Row]:
         async with self._connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
+
+
+async def _uncancellable(operation: Awaitable[T]) -> T:
+    """Finish ``operation`` even if the caller is cancelled; then pass the cancellation on."""
+    task = asyncio.ensure_future(operation)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise
 
 
 def _statements(script: str) -> list[str]:

@@ -37,6 +37,7 @@ class QuestionLog:
             "INSERT INTO questions (asked_at, user_id, question, outcome, top_id, latency_ms) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (timestamp(now), user_id, question, outcome, top_id, round(latency_ms, 3)),
+            durable=False,
         )
 
     async def record_feedback(
@@ -53,6 +54,7 @@ class QuestionLog:
             "INSERT INTO feedback (given_at, user_id, entry_id, helpful, question) "
             "VALUES (?, ?, ?, ?, ?)",
             (timestamp(now), user_id, entry_id, int(helpful), question),
+            durable=False,
         )
 
     async def since(self, moment: dt.datetime) -> list[LoggedQuestion]:

@@ -141,6 +141,7 @@ class UserStore:
             "UPDATE users SET last_seen = ?, display_name = CASE WHEN ? != '' THEN ? "
             "ELSE display_name END WHERE user_id = ?",
             (timestamp(now), display_name, display_name, user.user_id),
+            durable=False,
         )
 
     # -- invitations -----------------------------------------------------------------------

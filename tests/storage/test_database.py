@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -86,3 +88,44 @@ async def test_read_only_file_reports_a_storage_error(tmp_path: Path) -> None:
             )
     finally:
         await uri_db.close()
+
+
+async def test_a_cancelled_write_leaves_the_database_usable(tmp_path: Path) -> None:
+    """Cancelling a write at any await (a timeout around it) must not wedge the connection."""
+    db = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        for _ in range(20):
+            task = asyncio.ensure_future(
+                db.execute(
+                    "INSERT INTO users (user_id, role, created_at) VALUES (?, 'caseworker', 'x')",
+                    (len(await db.fetchall("SELECT 1 FROM users")) + 1000,),
+                )
+            )
+            await asyncio.sleep(0)  # let it reach BEGIN (or further), then cancel
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StorageError):
+                await task
+        # The connection is not stuck inside a transaction: a new write commits.
+        await db.execute(
+            "INSERT INTO users (user_id, role, created_at) VALUES (1, 'lead', ?)",
+            (NOW.isoformat(),),
+        )
+        assert await UserStore(db).get(1) is not None
+    finally:
+        await db.close()
+
+
+async def test_writes_that_may_skip_the_fsync_and_durable_ones_mix(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        await db.execute(
+            "INSERT INTO users (user_id, role, created_at) VALUES (1, 'lead', 'x')", durable=False
+        )
+        sync = await db.fetchone("PRAGMA synchronous")
+        assert sync is not None and sync[0] == 1  # NORMAL for that write
+        await db.execute("INSERT INTO users (user_id, role, created_at) VALUES (2, 'lead', 'x')")
+        sync = await db.fetchone("PRAGMA synchronous")
+        assert sync is not None and sync[0] == 2  # back to FULL
+        assert len(await db.fetchall("SELECT * FROM users")) == 2
+    finally:
+        await db.close()
