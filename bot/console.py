@@ -41,7 +41,7 @@ class ConsoleChat:
             return ""
         if text in {"/ende", "/exit", "/quit"}:
             return None
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 3:
             index = int(text) - 1
             if not 0 <= index < len(self._buttons):
                 return texts.CONSOLE_NO_SUCH_BUTTON

@@ -78,6 +78,9 @@ def status(expression: str, at: dt.datetime, calendar: HolidayCalendar) -> Statu
     timezone = at.tzinfo
     if not isinstance(timezone, ZoneInfo):
         raise ValueError("status() needs a datetime with a ZoneInfo timezone")
+    # Through UTC: a wall-clock time that does not exist (02:30 when the clocks go forward)
+    # becomes the real instant it stands for.
+    at = at.astimezone(dt.UTC).astimezone(timezone)
     if _always_open(expression):
         return Status(OpenState.OPEN, None)
     oh = _compiled(expression, timezone)

@@ -77,7 +77,10 @@ def _mark_extension(formatted: str, digits: int) -> str:
 def _is_short_number(digits: str, region: str) -> bool:
     if not 3 <= len(digits) <= 6:
         return False
-    number = phonenumbers.parse(digits, region)
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return False  # e.g. "001": an international prefix with nothing after it
     return bool(shortnumberinfo.is_valid_short_number_for_region(number, region))
 
 
