@@ -13,6 +13,7 @@ from typing import Literal
 from bot.clock import Clock
 from bot.knowledge.base import Knowledge
 from bot.knowledge.hours import HolidayCalendar, Status, status
+from bot.knowledge.loader import bulk_allocation
 from bot.knowledge.model import Contact, Entry, Place
 from bot.knowledge.phones import Phone, PhoneError, parse_phone
 from bot.search.index import Hit, Outcome, SearchIndex, choices
@@ -72,7 +73,8 @@ class Assistant:
     def __init__(self, knowledge: Knowledge, clock: Clock, calendar: HolidayCalendar) -> None:
         self.clock = clock
         self.calendar = calendar
-        self._index = SearchIndex(knowledge)
+        with bulk_allocation():
+            self._index = SearchIndex(knowledge)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -84,7 +86,8 @@ class Assistant:
 
     def swap(self, knowledge: Knowledge) -> None:
         """Build the new index completely, then replace the live one in one step."""
-        index = SearchIndex(knowledge)
+        with bulk_allocation():
+            index = SearchIndex(knowledge)
         self._index = index
 
     def answer(

@@ -34,6 +34,17 @@ def _value(value: object) -> str:
     return _esc(text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…")
 
 
+def _list_change(old: object, new: object) -> tuple[list[str], list[str]]:
+    """Items added to and removed from a list of texts (nothing if either is no such list)."""
+    if not (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and all(isinstance(v, str) for v in [*old, *new])
+    ):
+        return [], []
+    return [v for v in new if v not in old], [v for v in old if v not in new]
+
+
 def field_label(name: str) -> str:
     """'contacts[0].phone' reads as 'Kontakt 1 · Telefon'."""
     if name.startswith("contacts[") and "]." in name:
@@ -50,14 +61,22 @@ def review(file: str, changes: Review) -> str:
     for entry in changes.removed:
         lines.append(texts.CHANGE_REMOVED.format(title=_esc(entry.title), id=_esc(entry.id)))
     for change in changes.changed:
-        lines.append(
-            texts.CHANGE_FIELD.format(
+        added, removed = _list_change(change.old, change.new)
+        if added or removed:  # long lists (keywords): only what changed, not cut-off lists
+            line = texts.CHANGE_LIST.format(
+                id=_esc(change.entry_id),
+                field=_esc(field_label(change.field)),
+                added=_value(added),
+                removed=_value(removed),
+            )
+        else:
+            line = texts.CHANGE_FIELD.format(
                 id=_esc(change.entry_id),
                 field=_esc(field_label(change.field)),
                 old=_value(change.old),
                 new=_value(change.new),
             )
-        )
+        lines.append(line)
     lines.extend(texts.CHANGE_OTHER.format(what=_esc(other)) for other in changes.other)
     if len(lines) > MAX_LISTED:
         lines = [*lines[:MAX_LISTED], texts.CHANGE_MORE.format(count=len(lines) - MAX_LISTED)]

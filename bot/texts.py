@@ -263,7 +263,7 @@ ESC_SEND = "✅ Senden"
 ESC_CANCEL = "✖️ Abbrechen"
 ESC_CANCELLED = "Abgebrochen. Es wurde nichts gespeichert."
 ESC_EXPIRED = (
-    "Die Eskalationsmeldung ist nach 15 Minuten ohne Antwort abgelaufen; es wurde nichts "
+    "Die Eskalationsmeldung ist abgelaufen, weil länger keine Antwort kam; es wurde nichts "
     "gespeichert. Neu beginnen mit /eskalation."
 )
 ESC_SAVED = "✅ <b>Gespeichert als #{id}.</b>"

@@ -8,6 +8,8 @@ from telegram import Update
 
 from bot import texts
 from bot.handlers.context import BotContext
+from bot.handlers.io import send
+from bot.render import Reply
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ async def on_error(update: object, context: BotContext) -> None:
     # No answer to a callback query here: the handler has usually answered it already, and a
     # second answer fails, which used to swallow this message.
     try:
-        await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+        # With retries: this sentence matters most when Telegram itself is shaky.
+        await send(context.bot, update.effective_chat.id, Reply(texts.SOMETHING_WENT_WRONG))
     except Exception:
         log.warning("could not tell the user about the error", exc_info=True)

@@ -7,9 +7,11 @@ working knowledge base keep it when a new load fails: a broken file never replac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -66,6 +68,22 @@ class LoadResult:
         return self.knowledge is not None
 
 
+@contextlib.contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """No garbage collection while a load creates hundreds of thousands of live objects.
+
+    Collections triggered by allocation would scan them again and again, finding nothing:
+    at 10,000 entries that was half of the load time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_directory(directory: Path) -> dict[str, str]:
     """The texts of all ``*.yaml`` files below ``directory``, by path relative to it."""
     texts: dict[str, str] = {}
@@ -97,7 +115,10 @@ def load_knowledge(
             texts.pop(name, None)
         else:
             texts[name] = text
-    return load_texts(texts, display_dir=directory, today=today, stale_after_days=stale_after_days)
+    with bulk_allocation():
+        return load_texts(
+            texts, display_dir=directory, today=today, stale_after_days=stale_after_days
+        )
 
 
 def load_texts(

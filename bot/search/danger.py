@@ -94,6 +94,9 @@ DANGER_PHRASES: tuple[tuple[str, ...], ...] = (
 # Harmless words that contain a danger stem.
 _HARMLESS = frozenset({"zuschuss", "ausschuss", "vorschuss", "abschuss", "brauchen", "gebrauch"})
 
+# Stems one typo away from common words ("leiche" / "reiche"): no typo tolerance for them.
+_EXACT_ONLY = frozenset({"leiche"})
+
 _FOLDED_STEMS = tuple(fold(s).replace(" ", "") for s in DANGER_STEMS)
 _FOLDED_PHRASES = tuple(tuple(fold(w) for w in phrase) for phrase in DANGER_PHRASES)
 
@@ -111,7 +114,7 @@ def sounds_urgent(words: list[str]) -> bool:
                 continue
             if any(danger in c for c in candidates):
                 return True
-            if len(word) >= 5 and len(danger) >= 6:
+            if len(word) >= 5 and len(danger) >= 6 and danger not in _EXACT_ONLY:
                 prefix = word[: len(danger)]
                 if OSA.distance(prefix, danger, score_cutoff=1) <= 1:
                     return True

@@ -186,6 +186,9 @@ class SearchIndex:
             words = words[: match.start] + words[match.end :]
             place = match.place
         content = [w for w in words if w not in STOPWORDS and not self._misspelt_stopword(w)]
+        if not content and match is None:
+            # Only small words ("welche nummer für was"): search with them after all.
+            content = [w for w in words if len(w) > 2]
         stems = list(dict.fromkeys(stem(w) for w in content))
         if not stems:
             hits = self._place_overview(place) if match is not None and place else []

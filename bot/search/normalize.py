@@ -30,7 +30,7 @@ _STOPWORDS_AS_TYPED = frozenset(
     nummer telefon telefonnummer tel nr anrufen rufen ruf gerade schnell dringend frage
     total eigentlich echt voll mal halt eben irgendwie ganz gar bloss nen ne is isses gibts
     gibt's nix nichts nun jetzt machn mach tun wohin damit dafuer dafur brauch braucht bräuchte
-    kann könnte koennte sollte soll muss müssen muessen darf wegen bzw usw etc ok okay
+    kann könnte koennte sollte soll muss müssen muessen wegen bzw usw etc ok okay
     """.split()  # noqa: SIM905
 )
 
