@@ -890,6 +890,34 @@ def test_faults_skip_get_updates_unless_asked_and_are_seeded(api: FakeBotApiThre
         api.faults.set("getMe", "418")  # type: ignore[arg-type]
 
 
+def test_fault_for_one_chat_and_a_seeded_mix(api: FakeBotApiThread) -> None:
+    api.add_user(ANNA)
+    api.add_user(BEN)
+    api.faults.set("sendMessage", "500", chat_id=ANNA.id)
+    with pytest.raises(NetworkError, match="Internal Server Error"):
+        call(api, lambda bot: bot.send_message(ANNA.id, "a"))
+    call(api, lambda bot: bot.send_message(BEN.id, "b"))  # other chats are not affected
+    # A rule for another chat is a rule of its own; clearing the method removes both.
+    api.faults.set("sendMessage", "502", chat_id=BEN.id)
+    assert [(r.kind, r.chat_id) for r in api.faults.rules] == [("500", ANNA.id), ("502", BEN.id)]
+    api.faults.clear("sendMessage")
+    call(api, lambda bot: bot.send_message(ANNA.id, "c"))
+    assert [m.plain_text for m in api.messages(ANNA.id)] == ["c"]
+    assert [m.plain_text for m in api.messages(BEN.id)] == ["b"]
+
+    def drawn(seed: int) -> list[str | None]:
+        api.faults.set("getMe", ["500", "429", "bad_json"], probability=0.5, seed=seed)
+        hits = [api.faults.match("getMe") for _ in range(40)]
+        api.faults.clear()
+        return [rule.kind if rule else None for rule in hits]
+
+    assert drawn(4) == drawn(4)
+    assert drawn(4) != drawn(5)
+    assert set(drawn(4)) == {None, "500", "429", "bad_json"}
+    with pytest.raises(ValueError):
+        api.faults.set("getMe", ["500", "418"])  # type: ignore[list-item]
+
+
 # =============================================================================== end to end
 
 

@@ -5,6 +5,8 @@ Example::
     api.faults.set("sendMessage", "429", retry_after=2, count=1)  # next sendMessage only
     api.faults.set(None, "500", probability=0.3, seed=42)  # 30 % of all but getUpdates
     api.faults.set("getUpdates", "drop", count=2)  # getUpdates must be named
+    api.faults.set("sendMessage", "500", chat_id=-100)  # only messages to that chat
+    api.faults.set(None, ["500", "429", "drop"], probability=0.3, seed=7)  # a seeded mix
     api.faults.clear()
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 FaultKind = Literal["500", "502", "timeout", "drop", "429", "bad_json"]
@@ -34,9 +36,13 @@ class FaultRule:
     execute: bool  # run the method first, then fail (the "lost response" case)
     rng: random.Random = field(repr=False)
     hits: int = 0
+    chat_id: int | None = None  # only requests whose chat_id parameter is this chat
+    kinds: tuple[FaultKind, ...] = ()  # a mix: each hit draws one of these (seeded)
 
-    def applies_to(self, method: str) -> bool:
+    def applies_to(self, method: str, chat_id: object = None) -> bool:
         name = method.lower()
+        if self.chat_id is not None and str(chat_id) != str(self.chat_id):
+            return False
         if self.methods is not None:
             return name in self.methods
         return name != "getupdates" or self.include_get_updates
@@ -58,7 +64,7 @@ class FaultInjector:
     def set(
         self,
         method: str | Iterable[str] | None,
-        kind: FaultKind,
+        kind: FaultKind | Iterable[FaultKind],
         probability: float = 1.0,
         count: int | None = None,
         seed: int = 0,
@@ -67,8 +73,9 @@ class FaultInjector:
         retry_after: int = 1,
         include_get_updates: bool = False,
         execute: bool = False,
+        chat_id: int | None = None,
     ) -> FaultRule:
-        """Install (or replace) the rule for ``method``.
+        """Install (or replace) the rule for ``method`` (and ``chat_id``).
 
         Args:
             method: a method name, several names, or ``None`` for all methods (``getUpdates``
@@ -76,14 +83,23 @@ class FaultInjector:
             kind: ``"500"``, ``"502"`` (nginx HTML page), ``"timeout"`` (hold ``duration``
                 seconds, then close the connection), ``"drop"`` (close the connection without
                 a response), ``"429"`` (``retry_after`` seconds) or ``"bad_json"`` (HTTP 200
-                with a truncated body).
+                with a truncated body). Several kinds make a mix: each hit draws one of
+                them with the rule's seeded RNG.
             probability: chance per matching request, drawn from ``random.Random(seed)``.
             count: fire at most this many times (``None`` = unlimited).
             execute: perform the method anyway and only then fail, i.e. the bot's action
                 took effect but it never learns about it.
+            chat_id: fail only requests with this ``chat_id`` parameter (e.g. messages to
+                one group), so that other chats keep working.
         """
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        kinds: tuple[FaultKind, ...] = (kind,) if isinstance(kind, str) else tuple(kind)
+        for one in kinds:
+            if one not in FAULT_KINDS:
+                raise ValueError(
+                    f"unknown fault kind {one!r}; expected one of {sorted(FAULT_KINDS)}"
+                )
+        if not kinds:
+            raise ValueError("give at least one fault kind")
         if not 0.0 <= probability <= 1.0:
             raise ValueError("probability must be within [0, 1]")
         methods: frozenset[str] | None
@@ -95,7 +111,7 @@ class FaultInjector:
             methods = frozenset(m.lower() for m in method)
         rule = FaultRule(
             methods=methods,
-            kind=kind,
+            kind=kinds[0],
             probability=probability,
             remaining=count,
             duration=duration,
@@ -103,9 +119,11 @@ class FaultInjector:
             include_get_updates=include_get_updates,
             execute=execute,
             rng=random.Random(seed),
+            chat_id=chat_id,
+            kinds=kinds if len(kinds) > 1 else (),
         )
         with self._lock:
-            self._rules = [r for r in self._rules if r.methods != methods]
+            self._rules = [r for r in self._rules if (r.methods, r.chat_id) != (methods, chat_id)]
             self._rules.append(rule)
         return rule
 
@@ -124,16 +142,22 @@ class FaultInjector:
         with self._lock:
             return list(self._rules)
 
-    def match(self, method: str) -> FaultRule | None:
-        """Decide whether this request fails; consumes one ``count`` if it does."""
+    def match(self, method: str, chat_id: object = None) -> FaultRule | None:
+        """Decide whether this request fails; consumes one ``count`` if it does.
+
+        ``chat_id`` is the request's ``chat_id`` parameter, if any. For a mix, the result is
+        a copy of the rule with the drawn ``kind``.
+        """
         with self._lock:
             for rule in self._rules:
-                if rule.remaining == 0 or not rule.applies_to(method):
+                if rule.remaining == 0 or not rule.applies_to(method, chat_id):
                     continue
                 if rule.probability < 1.0 and rule.rng.random() >= rule.probability:
                     continue
                 rule.hits += 1
                 if rule.remaining is not None:
                     rule.remaining -= 1
+                if rule.kinds:
+                    return replace(rule, kind=rule.rng.choice(rule.kinds))
                 return rule
         return None

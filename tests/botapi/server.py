@@ -260,7 +260,7 @@ class FakeBotApi(TestSideApi):
             if name.lower() not in CANONICAL_METHODS:
                 status, payload = 404, _NOT_FOUND
                 return _json_response(status, payload)
-            rule = self.faults.match(method)
+            rule = self.faults.match(method, params.values.get("chat_id"))
             if rule is not None and not rule.execute:
                 fault = rule.kind
                 status, payload, response = await self._fault(request, rule)

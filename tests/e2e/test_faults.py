@@ -1,0 +1,180 @@
+"""Telegram misbehaving: random, seeded faults on every method (also getUpdates) while people
+ask and report, and flood control with retry_after. The bot keeps running, every question
+is answered once the faults stop, and no escalation alert is lost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from bot import texts
+from tests.botapi import FakeBotApiThread, FaultKind, RecordedRequest, User
+from tests.e2e.conftest import (
+    LEAD,
+    BotProcess,
+    Watch,
+    escalation_id,
+    new_group_id,
+    new_user,
+    sent_message,
+    shown,
+    wait_until,
+)
+
+GROUP = new_group_id()
+SEED = 20261126
+FAULT_KINDS: list[FaultKind] = ["500", "502", "timeout", "drop", "429", "bad_json"]
+# Questions and the first line of their answers.
+QUESTIONS = {
+    "polizei hausach": "Polizeirevier Haslach (Posten Wolfach, Zell a. H.)",
+    "polizei lahr": "Polizeirevier Lahr (Posten Ettenheim, Rust)",
+    "polizei kehl": "Polizeirevier Kehl",
+    "jugendamt": "Jugendamt des Landratsamts (Kommunaler Sozialer Dienst)",
+    "ausländerbehörde": "Migrationsamt des Landratsamts Ortenaukreis",
+    "dolmetscher": "Dolmetscher und Sprachmittler",
+}
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory, watch: Watch) -> Iterator[BotProcess]:
+    """A bot with a leads' group, on a fake Bot API of its own (faults hit everything)."""
+    with FakeBotApiThread() as api:
+        watch.apis.append(api)
+        api.add_group(GROUP, "Teamleitungen Ortenau", members=[LEAD])
+        bot = BotProcess(
+            api=api,
+            workdir=tmp_path_factory.mktemp("faults-bot"),
+            settings={"TEAM_LEAD_CHAT_ID": str(GROUP), "THROTTLE_BURST": "200"},
+        )
+        seeded = bot.cli("users", "add", str(LEAD.id), "--role", "lead")
+        assert seeded.returncode == 0, seeded.stderr
+        watch.bots.append(bot)
+        bot.start()
+        yield bot
+        bot.stop()
+
+
+def answered(bot: BotProcess, user: User, question: str) -> bool:
+    first_line = QUESTIONS[question]
+    return any(m.plain_text.split("\n")[0] == first_line for m in bot.api.messages(user))
+
+
+def test_random_faults_lose_no_answer_and_no_alert(bot: BotProcess) -> None:
+    """500, 502, timeouts, dropped connections, 429 and broken JSON at random on every method
+    while three people ask and one reports: afterwards every question has its answer (asked
+    once more only where the bot said "something went wrong"), the alert arrives, and every
+    retry after a 429 waited as long as Telegram asked."""
+    api = bot.api
+    askers = [new_user("Fee", f"Frage{n}") for n in range(3)]
+    reporter = new_user("Ron", "Report")
+    for user in [*askers, reporter]:
+        bot.register(user)
+    start = bot.ask_one(reporter, "/eskalation")
+    bot.press(reporter, start, "Gewalt/Bedrohung")
+    api.wait_for_edit(start)
+    urgency = bot.ask_one(reporter, "Wolfach")
+    bot.press(reporter, urgency, "heute")
+    api.wait_for_edit(urgency)
+    summary = bot.ask_one(reporter, "Bedrohung im Treppenhaus der Unterkunft.")
+    since = len(api.requests)
+
+    rule = api.faults.set(
+        None,
+        FAULT_KINDS,
+        probability=0.3,
+        seed=SEED,
+        include_get_updates=True,
+        duration=6.0,  # longer than the bot's read timeout: a real client-side timeout
+        retry_after=2,
+    )
+    try:
+        # For a few seconds, everyone asks every question, one every 0.3 s.
+        for n, question in enumerate(QUESTIONS):
+            for user in askers:
+                api.send_text(user, question)
+                time.sleep(0.3)
+            if n == 2:
+                api.press_button(reporter, summary, label="Senden")
+    finally:
+        api.faults.clear()
+    assert bot.running
+    assert rule.hits >= 5, rule.hits
+
+    # Everyone is served once Telegram works again. Where the bot had to give up and said
+    # so, the person asks again, as the message tells them to.
+    sorry = shown(texts.SOMETHING_WENT_WRONG)
+    for user in askers:
+        for question in QUESTIONS:
+            wait_until(
+                lambda u=user, q=question: (
+                    answered(bot, u, q) or any(m.plain_text == sorry for m in api.messages(u))
+                ),
+                timeout=60,
+                what=f"an answer to {question!r}",
+            )
+    again = 0
+    for user in askers:
+        for question in QUESTIONS:
+            if not answered(bot, user, question):
+                again += 1
+                api.send_text(user, question)
+                wait_until(lambda u=user, q=question: answered(bot, u, q), what=question)
+    assert again <= 5, f"{again} of {len(askers) * len(QUESTIONS)} questions asked again"
+
+    [(number, status)] = bot.query(
+        "SELECT id, status FROM escalations WHERE reporter_id = ?", reporter.id
+    )
+    assert status == "open"
+    alert = sent_message(api, GROUP, f"Eskalation #{number} ", since=since, timeout=60)
+    assert "Art: Gewalt/Bedrohung" in alert.plain_text.split("\n")
+    confirmations = [m for m in api.messages(reporter) if "Gespeichert als" in m.plain_text]
+    assert [escalation_id(m) for m in confirmations] in ([], [number])
+
+    faulted = [r for r in api.requests[since:] if r.fault]
+    assert {r.fault for r in faulted} >= {"500", "429", "drop"}, [r.fault for r in faulted]
+    assert any(r.method == "getUpdates" for r in faulted)
+    assert_retry_after_honoured(api.requests[since:], rule.retry_after)
+
+
+def assert_retry_after_honoured(requests: list[RecordedRequest], wait: float) -> None:
+    """After a 429 on sendMessage, the same message was not sent again within ``wait`` s."""
+    for index, refused in enumerate(requests):
+        if refused.method != "sendMessage" or refused.fault != "429":
+            continue
+        key = (refused.params.get("chat_id"), refused.params.get("text"))
+        retry = next(
+            (
+                r
+                for r in requests[index + 1 :]
+                if r.method == "sendMessage"
+                and (r.params.get("chat_id"), r.params.get("text")) == key
+            ),
+            None,
+        )
+        if retry is not None:
+            assert retry.time - refused.time >= wait - 0.05, (refused, retry)
+
+
+def test_retry_after_is_honoured(bot: BotProcess) -> None:
+    """A 429 with retry_after=3 on an answer: the next attempt comes no sooner than 3 s
+    later, and the answer arrives once."""
+    api = bot.api
+    user = new_user("Flo", "Flut")
+    bot.register(user)
+    since = len(api.requests)
+    api.faults.set("sendMessage", "429", retry_after=3, count=1, chat_id=user.id)
+    answer = bot.ask_one(user, "polizei hausach")
+    assert answer.plain_text.split("\n")[0] == QUESTIONS["polizei hausach"]
+
+    def is_answer(request: RecordedRequest) -> bool:
+        return request.method == "sendMessage" and "Haslach" in str(request.params.get("text"))
+
+    delivered = api.wait_for_request("sendMessage", lambda r: is_answer(r) and r.ok, since=since)
+    sends = [r for r in api.requests[since : delivered.seq + 1] if is_answer(r)]
+    assert [r.fault for r in sends] == ["429", None]
+    assert sends[1].time - sends[0].time >= 3.0
+    bot.sync(user)
+    api.assert_no_new_messages(user, within=0)
