@@ -97,17 +97,20 @@ def test_a_removed_user_gets_the_refusal_for_everything(
 
 
 @pytest.fixture(scope="module")
-def matrix_bot(
-    shared_api: FakeBotApiThread, tmp_path_factory: pytest.TempPathFactory, watch: Watch
-) -> Iterator[BotProcess]:
-    """A bot for this module's many quick requests by one caseworker (throttle opened)."""
-    bot = BotProcess(
-        api=shared_api, workdir=tmp_path_factory.mktemp("matrix-bot"), settings=UNTHROTTLED
-    )
-    watch.bots.append(bot)
-    bot.start()
-    yield bot
-    bot.stop()
+def matrix_bot(tmp_path_factory: pytest.TempPathFactory, watch: Watch) -> Iterator[BotProcess]:
+    """A bot for this module's many quick requests by one caseworker (throttle opened).
+
+    It has its own fake Bot API: two bots polling one server would take each other's updates.
+    """
+    with FakeBotApiThread() as api:
+        watch.apis.append(api)
+        bot = BotProcess(
+            api=api, workdir=tmp_path_factory.mktemp("matrix-bot"), settings=UNTHROTTLED
+        )
+        watch.bots.append(bot)
+        bot.start()
+        yield bot
+        bot.stop()
 
 
 @pytest.fixture(scope="module")
