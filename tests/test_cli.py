@@ -162,3 +162,27 @@ def test_escalations_export_on_an_empty_database(tmp_path: Path) -> None:
     as_json = run("escalations", "export", "--since", "2026-01-01", "--format", "json", env=env)
     assert json.loads(as_json.stdout) == []
     assert run("escalations", "export", "--since", "gestern", env=env).returncode == 2
+
+
+def test_report_stale_and_gaps(tmp_path: Path) -> None:
+    stale = run("report", "stale")
+    assert stale.returncode == 0, stale.stderr
+    assert stale.stdout.startswith("Veraltete Einträge")
+    assert "(polizei-haslach): nie geprüft" in stale.stdout
+    env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    empty = run("report", "gaps", env=env)
+    assert empty.returncode == 0 and "keine Fragen ohne Antwort" in empty.stdout
+    import sqlite3
+
+    assert run("users", "list", env=env).returncode == 0  # creates the database
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        now = "2099-01-01T00:00:00+00:00"
+        for question in ("wlan passwort", "wlan passwort vergessen", "kantine"):
+            db.execute(
+                "INSERT INTO questions (asked_at, user_id, question, outcome, latency_ms) "
+                "VALUES (?, 1, ?, 'none', 1.0)",
+                (now, question),
+            )
+    gaps = run("report", "gaps", env={**env, "CASEWORKER_BOT_NOW": "2099-01-02T00:00"})
+    assert gaps.returncode == 0, gaps.stderr
+    assert "1. »wlan passwort« – 2×" in gaps.stdout and "»kantine« – 1×" in gaps.stdout
