@@ -31,7 +31,7 @@ from bot.escalations.privacy import personal_data
 from bot.handlers.context import BotContext
 from bot.handlers.deliver import deliver_now
 from bot.handlers.io import send
-from bot.handlers.steps import Handler, as_handler, button_pattern, show
+from bot.handlers.steps import Handler, as_handler, button_pattern, pressed_choice, show
 from bot.render import Button, Reply, own_police
 from bot.storage.database import StorageError
 
@@ -84,15 +84,8 @@ async def start(update: Update, context: BotContext) -> int:
 
 
 async def kind_chosen(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    action = actions.decode(query.data or "")
-    try:
-        kind = Kind(action.args[0]) if action and action.args else None
-    except ValueError:
-        kind = None
+    kind = await pressed_choice(update, Kind)
     if kind is None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
         return KIND
     _save(context, replace(_draft(context), kind=kind))
     await show(update, context, _place_question(context))
@@ -164,15 +157,8 @@ async def _ask_urgency(update: Update, context: BotContext, place: str | None) -
 
 
 async def urgency_chosen(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    action = actions.decode(query.data or "")
-    try:
-        urgency = Urgency(action.args[0]) if action and action.args else None
-    except ValueError:
-        urgency = None
+    urgency = await pressed_choice(update, Urgency)
     if urgency is None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
         return URGENCY
     _save(context, replace(_draft(context), urgency=urgency))
     cancel = [[Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))]]

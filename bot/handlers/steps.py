@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+import enum
+from typing import Any, TypeVar, cast
 
 from telegram import Update
 from telegram.ext import BaseHandler
 
+from bot import actions, texts
 from bot.handlers.context import BotContext
 from bot.handlers.io import edit, send
 from bot.render import Reply
 
 Handler = BaseHandler[Update, BotContext, object]
+E = TypeVar("E", bound=enum.Enum)
 
 
 def as_handler(handler: BaseHandler[Update, BotContext, Any]) -> Handler:
@@ -32,3 +35,16 @@ async def show(update: Update, context: BotContext, reply: Reply) -> None:
         await edit(query, reply)
     elif update.effective_chat is not None:
         await send(context.bot, update.effective_chat.id, reply)
+
+
+async def pressed_choice(update: Update, choices: type[E]) -> E | None:
+    """The enum member a pressed button names; None (and an "outdated" notice) otherwise."""
+    query = update.callback_query
+    action = actions.decode(query.data or "") if query is not None else None
+    if action is not None and len(action.args) == 1:
+        for choice in choices:
+            if choice.value == action.args[0]:
+                return choice
+    if query is not None:
+        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+    return None
