@@ -1,0 +1,80 @@
+"""SIGKILL at random (seeded) moments while escalations are being saved and alerted."""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+
+from tests.botapi import BotMessage, FakeBotApiThread, User
+from tests.e2e.conftest import ADMIN, BotProcess, new_group_id, new_user, wait_until
+
+ROUNDS = 3
+
+
+def summary_of_a_report(bot: BotProcess, user: User, description: str) -> BotMessage:
+    """Walk ``user`` through /eskalation up to the summary with its "Senden" button."""
+    start = bot.ask_one(user, "/eskalation")
+    bot.press(user, start, "Gewalt/Bedrohung")
+    bot.api.wait_for_edit(start)
+    question = bot.ask_one(user, "Lahr")
+    bot.press(user, question, "akut")
+    bot.api.wait_for_edit(question)
+    return bot.ask_one(user, description)
+
+
+def confirmed_ids(api: FakeBotApiThread, users: list[User]) -> set[int]:
+    """Every escalation a user was told was saved ("Gespeichert als #N")."""
+    found = set()
+    for user in users:
+        for message in api.messages(user):
+            match = re.search(r"Gespeichert als #(\d+)\.", message.plain_text)
+            if match:
+                found.add(int(match.group(1)))
+    return found
+
+
+def test_every_escalation_a_user_was_told_was_saved_survives_random_kills(
+    launch_bot: Callable[..., BotProcess], fake_api: FakeBotApiThread
+) -> None:
+    rng = random.Random(20261125)
+    group = fake_api.add_group(new_group_id(), "Teamleitungen", members=[ADMIN])
+    settings = {"TEAM_LEAD_CHAT_ID": str(group.id), "ESCALATION_REMINDER_MINUTES": "60"}
+    bot = launch_bot(**settings)
+    workers = [new_user("Absturz", str(n)) for n in range(3)]
+    for worker in workers:
+        bot.register(worker, inviter=ADMIN)
+    for round_number in range(ROUNDS):
+        for worker in workers:
+            fake_api.skip_messages(worker)  # the last round's confirmations are read later
+        summaries = [
+            summary_of_a_report(bot, worker, f"Runde {round_number}, Meldung {index}")
+            for index, worker in enumerate(workers)
+        ]
+        for worker, summary in zip(workers, summaries, strict=True):
+            fake_api.press_button(worker, summary, label="Senden")
+        time.sleep(rng.uniform(0.02, 0.6))  # somewhere in saving, replying or alerting
+        bot.kill()
+        with sqlite3.connect(bot.database_path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        bot = launch_bot(**settings)  # same database file
+    confirmed = confirmed_ids(fake_api, workers)
+    assert confirmed, "no report was confirmed at all: the kills came too early to test"
+    with sqlite3.connect(bot.database_path) as db:
+        stored = {row[0] for row in db.execute("SELECT id FROM escalations")}
+    assert confirmed <= stored
+
+    def alerted() -> set[int]:
+        texts = [m.plain_text for m in fake_api.messages(group.id)]
+        return {int(n) for text in texts for n in re.findall(r"Eskalation #(\d+) –", text)}
+
+    wait_until(lambda: stored <= alerted() or None, timeout=30, what="every alert")
+    # Any alert shown twice must carry the redelivery mark on the later copy.
+    seen: dict[int, int] = {}
+    for message in fake_api.messages(group.id):
+        for number in re.findall(r"Eskalation #(\d+) –", message.plain_text):
+            seen[int(number)] = seen.get(int(number), 0) + 1
+            if seen[int(number)] > 1:
+                assert "Erneut zugestellt" in message.plain_text, message.plain_text
