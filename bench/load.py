@@ -46,10 +46,7 @@ from bench.load_report import (
     Burst,
     Results,
     check_alerts,
-    cpu_model,
-    load_average,
     render,
-    write_docs,
 )
 from bench.load_tracker import Tracker
 from bench.load_users import (
@@ -61,6 +58,7 @@ from bench.load_users import (
     closed_loop,
     open_loop,
 )
+from bench.report import cpu_model, load_average, write_section
 from bot.evaluation import read_questions
 from tests.botapi import FakeBotApi, User
 
@@ -100,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render(results)
     print(text)
     if write:
-        write_docs(DOCS, text)
+        write_section(DOCS, "load", text)
         print(f"\nwritten to {DOCS.relative_to(ROOT)}")
     failures = results.failures()
     for failure in failures:

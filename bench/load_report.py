@@ -5,25 +5,14 @@ Targets are reported as pass/fail text, never asserted: machines are shared and 
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bench.load_tracker import Offer, Tracker
 from bench.load_users import EscalationRun, PhaseResult
 from bot.evaluation import percentile
-
-START, END = "<!-- load:start -->", "<!-- load:end -->"
-DOCS_INTRO = """# Benchmarks
-
-Measured results of caseworker-bot. Each section is written by the benchmark named in it,
-between its own markers; rerun the command shown to update a section. Timings come from a
-shared machine: compare runs on the same machine, not across machines.
-"""
 
 # Targets of issue 6.
 OPEN_P99_MS = 100.0
@@ -421,36 +410,5 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 # -- machine and docs -----------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def load_average() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "unknown"
-
-
 def median_ms(values: Sequence[float]) -> str:
     return f"{statistics.median(values):.1f} ms" if values else "n/a"
-
-
-def write_docs(path: Path, section: str) -> None:
-    """Replace the load section of ``path`` (create the file with an intro if missing)."""
-    block = f"{START}\n{section}\n{END}"
-    text = path.read_text(encoding="utf-8") if path.exists() else DOCS_INTRO
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")

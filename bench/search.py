@@ -41,6 +41,7 @@ from bench.baselines import (
     answerer,
     tune_cutoff,
 )
+from bench.report import cpu_model, load_average, write_section
 from bench.synthetic import write_knowledge
 from bot.assistant import Assistant
 from bot.clock import Clock
@@ -54,13 +55,6 @@ KNOWLEDGE = ROOT / "knowledge"
 EVAL_QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"
 HOLDOUT_QUESTIONS = ROOT / "bench" / "holdout.yaml"
 DOCS = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- search:start -->", "<!-- search:end -->"
-DOCS_INTRO = """# Benchmarks
-
-Measured results of caseworker-bot. Each section is written by the benchmark named in it,
-between its own markers; rerun the command shown to update a section. Timings come from a
-shared machine: compare runs on the same machine, not across machines.
-"""
 
 # Targets of issue 2 §7.
 TOP1, TOP3, DECLINED, LEAD = 0.95, 0.99, 0.90, 0.20
@@ -120,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     cpu = _pin_one_core()
     started = dt.datetime.now(dt.UTC)
-    load_before = _load_average()
+    load_before = load_average()
 
     knowledge = _load(KNOWLEDGE)
     eval_questions = read_questions(EVAL_QUESTIONS)
@@ -134,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _scale(knowledge, size, rounds, eval_questions, full=not args.quick) for size in sizes
     ]
 
-    machine = f"{cpu}; load average {load_before} at the start, {_load_average()} at the end"
+    machine = f"{cpu}; load average {load_before} at the start, {load_average()} at the end"
     text = _report(
         quality,
         scales,
@@ -150,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nOur misses on the held-out questions (printed only; not for tuning):\n")
     print("\n".join(_failures(quality[0].holdout)))
     if write:
-        _write_docs(DOCS, text)
+        write_section(DOCS, "search", text)
         print(f"\nwritten to {DOCS.relative_to(ROOT)}")
     return 0
 
@@ -341,7 +335,7 @@ def _report(
         f"Command: `{command}`" + (" (smoke run: not the full benchmark)" if quick else ""),
         "",
         f"- Date: {started:%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {_cpu_model()}, {os.cpu_count()} CPUs, {platform.system()} "
+        f"- Machine: {cpu_model()}, {os.cpu_count()} CPUs, {platform.system()} "
         f"{platform.release()}; {machine}",
         f"- Code: {_code_version()}",
         f"- Python {platform.python_version()} ({platform.python_implementation()}); "
@@ -532,16 +526,6 @@ def _counts(questions: Sequence[Question]) -> str:
     return f"{len(questions)} questions, {unanswerable} unanswerable"
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def _code_version() -> str:
     """The commit measured, and whether bot/ or knowledge/ differed from it (read-only git)."""
     try:
@@ -567,33 +551,11 @@ def _code_version() -> str:
     return f"commit {head} plus uncommitted changes in {files}"
 
 
-def _load_average() -> str:
-    """The 1-minute load average: other work on a shared machine slows every timing."""
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except OSError:
-        return "unknown"
-
-
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "?"
-
-
-def _write_docs(path: Path, section: str) -> None:
-    """Replace the search section of ``path`` (create the file with an intro if missing)."""
-    block = f"{START}\n{section}\n{END}"
-    text = path.read_text(encoding="utf-8") if path.exists() else DOCS_INTRO
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
