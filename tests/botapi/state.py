@@ -1007,6 +1007,14 @@ class BotApiState:
         entities = p.get_json("entities", "can't parse entities JSON object")
         parsed = rules.check_message_text(text, parse_mode, entities, strict=self.strict)
         markup = self._markup(p, inline_only=True)
+        self._refuse_unchanged(msg, parsed, markup)
+        self._apply_edit(msg, text=text, parse_mode=parse_mode, parsed=parsed, markup=markup)
+        return self.message_json(msg)
+
+    def _refuse_unchanged(
+        self, msg: StoredMessage, parsed: rules.ParsedText, markup: dict[str, Any] | None
+    ) -> None:
+        """Telegram refuses an edit that changes neither the text, its entities nor the markup."""
         if (
             parsed.text == msg.parsed.text
             and self._entities_key(parsed) == self._entities_key(msg.parsed)
@@ -1014,8 +1022,6 @@ class BotApiState:
             == rules.normalize_inline_markup(msg.inline_markup)
         ):
             raise bad_request(rules.ERR_NOT_MODIFIED)
-        self._apply_edit(msg, text=text, parse_mode=parse_mode, parsed=parsed, markup=markup)
-        return self.message_json(msg)
 
     def _m_editMessageCaption(self, p: Params) -> Any:
         if p.has("inline_message_id"):
@@ -1029,13 +1035,7 @@ class BotApiState:
         entities = p.get_json("caption_entities", "can't parse entities JSON object")
         parsed = rules.check_caption(caption, parse_mode, entities, strict=self.strict)
         markup = self._markup(p, inline_only=True)
-        if (
-            parsed.text == msg.parsed.text
-            and self._entities_key(parsed) == self._entities_key(msg.parsed)
-            and rules.normalize_inline_markup(markup)
-            == rules.normalize_inline_markup(msg.inline_markup)
-        ):
-            raise bad_request(rules.ERR_NOT_MODIFIED)
+        self._refuse_unchanged(msg, parsed, markup)
         self._apply_edit(msg, text=caption, parse_mode=parse_mode, parsed=parsed, markup=markup)
         return self.message_json(msg)
 
