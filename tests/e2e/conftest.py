@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import texts
 from bot.config import Settings
 from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest, User, WaitTimeout, rules
 from tests.botapi.state import CallbackQueryState
@@ -311,6 +312,44 @@ def wait_until(check: Callable[[], Any], timeout: float = 10.0, what: str = "a c
         if time.monotonic() > deadline:
             raise WaitTimeout(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.1)
+
+
+def confirmed_escalations(api: FakeBotApiThread, users: Iterable[User]) -> set[int]:
+    """Every escalation one of ``users`` was told was saved ("Gespeichert als #N."), in any
+    message of their chats, whatever happened since (a crash, a restart)."""
+    return {
+        int(number)
+        for user in users
+        for message in api.messages(user)
+        for number in re.findall(r"Gespeichert als #(\d+)\.", message.plain_text)
+    }
+
+
+def assert_alerted_once(
+    api: FakeBotApiThread, group: int, ids: Iterable[int], timeout: float = 30.0
+) -> None:
+    """Each escalation of ``ids`` is alerted in the leads' ``group``; an alert shown more than
+    once carries the redelivery mark on every later copy (the outbox may repeat a delivery
+    whose answer a crash lost, but must say so)."""
+    wanted = set(ids)
+
+    def alerts() -> list[tuple[int, BotMessage]]:
+        return [
+            (int(number), message)
+            for message in api.messages(group)
+            for number in re.findall(r"Eskalation #(\d+) –", message.plain_text)
+        ]
+
+    wait_until(
+        lambda: wanted <= {number for number, _ in alerts()} or None,
+        timeout=timeout,
+        what=f"an alert for each of {sorted(wanted)}",
+    )
+    seen: set[int] = set()
+    for number, message in alerts():
+        if number in seen:
+            assert shown(texts.ALERT_REDELIVERY) in message.plain_text, message.plain_text
+        seen.add(number)
 
 
 def invite_code(message: BotMessage, bot_username: str) -> str:

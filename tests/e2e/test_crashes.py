@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import random
-import re
 import sqlite3
 import time
 from collections.abc import Callable
 
 from tests.botapi import BotMessage, FakeBotApiThread, User
-from tests.e2e.conftest import ADMIN, BotProcess, new_group_id, new_user, wait_until
+from tests.e2e.conftest import (
+    ADMIN,
+    BotProcess,
+    assert_alerted_once,
+    confirmed_escalations,
+    new_group_id,
+    new_user,
+)
 
 ROUNDS = 3
 
@@ -23,17 +29,6 @@ def summary_of_a_report(bot: BotProcess, user: User, description: str) -> BotMes
     bot.press(user, question, "akut")
     bot.api.wait_for_edit(question)
     return bot.ask_one(user, description)
-
-
-def confirmed_ids(api: FakeBotApiThread, users: list[User]) -> set[int]:
-    """Every escalation a user was told was saved ("Gespeichert als #N")."""
-    found = set()
-    for user in users:
-        for message in api.messages(user):
-            match = re.search(r"Gespeichert als #(\d+)\.", message.plain_text)
-            if match:
-                found.add(int(match.group(1)))
-    return found
 
 
 def test_every_escalation_a_user_was_told_was_saved_survives_random_kills(
@@ -60,21 +55,9 @@ def test_every_escalation_a_user_was_told_was_saved_survives_random_kills(
         with sqlite3.connect(bot.database_path) as db:
             assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         bot = launch_bot(**settings)  # same database file
-    confirmed = confirmed_ids(fake_api, workers)
+    confirmed = confirmed_escalations(fake_api, workers)
     assert confirmed, "no report was confirmed at all: the kills came too early to test"
     with sqlite3.connect(bot.database_path) as db:
         stored = {row[0] for row in db.execute("SELECT id FROM escalations")}
     assert confirmed <= stored
-
-    def alerted() -> set[int]:
-        texts = [m.plain_text for m in fake_api.messages(group.id)]
-        return {int(n) for text in texts for n in re.findall(r"Eskalation #(\d+) –", text)}
-
-    wait_until(lambda: stored <= alerted() or None, timeout=30, what="every alert")
-    # Any alert shown twice must carry the redelivery mark on the later copy.
-    seen: dict[int, int] = {}
-    for message in fake_api.messages(group.id):
-        for number in re.findall(r"Eskalation #(\d+) –", message.plain_text):
-            seen[int(number)] = seen.get(int(number), 0) + 1
-            if seen[int(number)] > 1:
-                assert "Erneut zugestellt" in message.plain_text, message.plain_text
+    assert_alerted_once(fake_api, group.id, stored)
