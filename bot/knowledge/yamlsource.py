@@ -1,15 +1,14 @@
 """Reading YAML while remembering the line of every value, so errors can say ``file:line``.
 
 PyYAML's ``compose`` gives nodes with positions; we build plain Python data from them
-ourselves and record, for each path (``("entries", 3, "contacts", 0, "phone")``), the line of
-the key or item. Limits on size, depth and node count keep hostile files (alias bombs, deep
+ourselves, and :class:`LineMap` gives, for each path (``("entries", 3, "contacts", 0,
+"phone")``), the line of the key or item. Limits on size, depth and node count keep hostile files (alias bombs, deep
 nesting, huge files) from hanging or exhausting the bot.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -19,11 +18,50 @@ Path = tuple[str | int, ...]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 40
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_SHALLOW = 3  # paths this long get their line while parsing: ("entries", 3, "verified")
 
 # libyaml (PyYAML's C parser, in every PyYAML wheel) reads a file near MAX_BYTES in about a
 # second instead of eight, which matters for a reload inside the bot's event loop; it also
 # refuses nesting deeper than 1000 levels and surrogate escapes such as "\ud800" itself.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# The safe loader's implicit resolvers by first character; it has no wildcard (None) ones
+# and no path resolvers (tests/knowledge/test_yamlsource.py checks both).
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(resolvers) for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """PyYAML's safe loader with a faster tag resolver (the same tags).
+
+    Even with libyaml, PyYAML asks Python code for every node's tag; its resolver also
+    walks path resolvers, which the safe loader has none of. This one looks only at the
+    implicit resolvers for the scalar's first character, as PyYAML's does, and was a
+    fifth of the parse time at 10,000 entries.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        result: str = super().resolve(kind, value, implicit)
+        return result
+
+
+_LOADER = _Loader
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a new line
 
 
@@ -36,16 +74,29 @@ class YamlSourceError(ValueError):
         self.message = message
 
 
-@dataclass
 class LineMap:
-    """Lines of the values in one document, by path."""
+    """Lines of the values in one document, by path.
 
-    lines: dict[Path, int] = field(default_factory=dict)
+    Parsing records the lines of the top levels (a file's lists, their items and the items'
+    fields: where validation and the checks point, warnings included). Deeper lines are
+    worked out only when first asked for, by parsing the text once more with positions:
+    recording a line for every value of 10,000 entries took longer than parsing them.
+    """
+
+    def __init__(self, text: str, shallow: dict[Path, int]) -> None:
+        self._text = text
+        self._shallow = shallow
+        self._full: dict[Path, int] | None = None
 
     def line_of(self, path: Path) -> int:
         """The line of ``path`` or of its nearest ancestor that has one (1 as a last resort)."""
+        path = tuple(path)
+        if len(path) <= _SHALLOW and path in self._shallow:
+            return self._shallow[path]
+        if self._full is None:
+            self._full = _lines_of(self._text)
         for end in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:end]))
+            line = self._full.get(path[:end])
             if line is not None:
                 return line
         return 1
@@ -57,8 +108,21 @@ def parse_yaml(text: str) -> tuple[Any, LineMap]:
         raise YamlSourceError(1, f"Datei ist größer als {MAX_BYTES // 1024} KiB")
     if "\x00" in text:
         raise YamlSourceError(1, "Datei enthält Binärdaten (NUL-Zeichen), kein YAML")
+    node = _compose(text)
+    if node is None:
+        return None, LineMap(text, {})
+    if "&" in text:
+        # Only anchors make aliases, and only aliases make a small file stand for a huge
+        # tree; counting first refuses such a file in milliseconds.
+        _count_nodes(node, 0, {})
+    builder = _Builder(record_depth=_SHALLOW)
+    data = builder.build(node, (), 0)
+    return data, LineMap(text, builder.lines)
+
+
+def _compose(text: str) -> yaml.Node | None:
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -70,13 +134,18 @@ def parse_yaml(text: str) -> tuple[Any, LineMap]:
         raise YamlSourceError(1, f"YAML-Fehler: {exc}") from None
     except RecursionError:
         raise YamlSourceError(1, "YAML ist zu tief verschachtelt") from None
-    line_map = LineMap()
-    if node is None:
-        return None, line_map
-    _count_nodes(node, 0, {})  # before building: an alias bomb is refused in milliseconds
-    builder = _Builder(line_map)
-    data = builder.build(node, (), 0)
-    return data, line_map
+
+
+def _lines_of(text: str) -> dict[Path, int]:
+    """Every path's line, for a text that :func:`parse_yaml` accepted (else empty)."""
+    try:
+        node = _compose(text)
+        builder = _Builder(record_depth=MAX_DEPTH)
+        if node is not None:
+            builder.build(node, (), 0)
+    except YamlSourceError:
+        return {}
+    return builder.lines
 
 
 def _count_nodes(node: yaml.Node, depth: int, counted: dict[int, int]) -> int:
@@ -108,8 +177,12 @@ def _count_nodes(node: yaml.Node, depth: int, counted: dict[int, int]) -> int:
 
 
 class _Builder:
-    def __init__(self, line_map: LineMap) -> None:
-        self.line_map = line_map
+    """Plain data from composed nodes, with our limits, and the lines of paths up to
+    ``record_depth`` long."""
+
+    def __init__(self, *, record_depth: int) -> None:
+        self.record_depth = record_depth
+        self.lines: dict[Path, int] = {}
         self.count = 0
         self.constructor = yaml.SafeLoader("")
 
@@ -122,34 +195,52 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise YamlSourceError(node.start_mark.line + 1, "YAML ist zu tief verschachtelt")
-        self.line_map.lines.setdefault(path, node.start_mark.line + 1)
+        record = depth < self.record_depth  # then the children's paths are recorded
+        if depth <= self.record_depth:
+            self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value  # what SafeConstructor does for a plain or quoted text
+            return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise YamlSourceError(
-                        key_node.start_mark.line + 1, "'<<' (YAML-Merge) wird nicht unterstützt"
-                    )
-                key = self.build(key_node, (*path, "<key>"), depth + 1)
-                if not isinstance(key, str | int | bool | float) or key is None:
-                    raise YamlSourceError(
-                        key_node.start_mark.line + 1, "Schlüssel muss ein einfacher Text sein"
-                    )
-                if key in result:
-                    raise YamlSourceError(
-                        key_node.start_mark.line + 1, f"Schlüssel '{key}' steht doppelt"
-                    )
-                child: Path = (*path, key if isinstance(key, str) else str(key))
-                self.line_map.lines[child] = key_node.start_mark.line + 1
-                result[key] = self.build(value_node, child, depth + 1)
-            return result
+            return self._mapping(node, path, depth, record)
         if isinstance(node, yaml.SequenceNode):
             items = []
             for index, item in enumerate(node.value):
-                child = (*path, index)
-                self.line_map.lines[child] = item.start_mark.line + 1
+                child: Path = path
+                if record:
+                    child = (*path, index)
+                    self.lines[child] = item.start_mark.line + 1
                 items.append(self.build(item, child, depth + 1))
             return items
+        return self._scalar(node)
+
+    def _mapping(
+        self, node: yaml.MappingNode, path: Path, depth: int, record: bool
+    ) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise YamlSourceError(
+                    key_node.start_mark.line + 1, "'<<' (YAML-Merge) wird nicht unterstützt"
+                )
+            key = self.build(key_node, (*path, "<key>") if record else path, depth + 1)
+            if not isinstance(key, str | int | bool | float) or key is None:
+                raise YamlSourceError(
+                    key_node.start_mark.line + 1, "Schlüssel muss ein einfacher Text sein"
+                )
+            if key in result:
+                raise YamlSourceError(
+                    key_node.start_mark.line + 1, f"Schlüssel '{key}' steht doppelt"
+                )
+            child: Path = path
+            if record:
+                child = (*path, key if isinstance(key, str) else str(key))
+                self.lines[child] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
