@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,26 +115,31 @@ class SearchIndex:
         ordinary: set[str] = set()
         topics: set[str] = set()
         weighted: list[dict[str, float]] = []
+        category_tokens = {
+            key: tokens(f"{key} {category.label}")
+            for key, category in self.knowledge.categories.items()
+        }
         for entry in self.entries:
-            counts: dict[str, float] = defaultdict(float)
-            category = self.knowledge.categories.get(entry.category)
             keyword_tokens = [tokens(k) for k in entry.keywords]
             title_tokens = tokens(entry.title)
-            fields = {
-                "title": title_tokens,
-                "keywords": [w for k in keyword_tokens for w in k],
-                "category": tokens(f"{entry.category} {category.label if category else ''}"),
-                "contacts": tokens(" ".join(f"{c.name} {c.role or ''}" for c in entry.contacts)),
-                "text": tokens(" ".join([entry.text, *entry.steps])),
-            }
-            for name, words in fields.items():
-                ordinary.update(words)
-                weight = _WEIGHTS[name]
-                for word in words:
+            category = category_tokens.get(entry.category) or tokens(entry.category)
+            fields = (
+                (_WEIGHTS["title"], title_tokens),
+                (_WEIGHTS["keywords"], [w for k in keyword_tokens for w in k]),
+                (_WEIGHTS["category"], category),
+                (_WEIGHTS["contacts"], _contact_tokens(entry)),
+                (_WEIGHTS["text"], tokens(" ".join([entry.text, *entry.steps]))),
+            )
+            counts: dict[str, float] = defaultdict(float)
+            for weight, words in fields:
+                # Each distinct word once: stems and stopwords are looked up per word, not
+                # per occurrence (a long text repeats its words).
+                for word, times in Counter(words).items():
+                    ordinary.add(word)
                     if word not in STOPWORDS:
-                        counts[stem(word)] += weight
-            topics.update(title_tokens)
-            topics.update(fields["keywords"])
+                        counts[stem(word)] += weight * times
+            topics.update(fields[0][1])
+            topics.update(fields[1][1])
             weighted.append(counts)
             self._phrases.append(
                 [
@@ -322,6 +327,10 @@ class SearchIndex:
 _UNKNOWN_IDF = 2.0  # weight of a question word the knowledge has never seen
 _UNKNOWN_COMMON_IDF = 0.3  # … if it is a very common German word
 _GENERIC_FACTOR = 0.3  # "klient", "person": true of nearly every question here
+
+
+def _contact_tokens(entry: Entry) -> list[str]:
+    return [w for c in entry.contacts for part in (c.name, c.role or "") for w in tokens(part)]
 
 
 def _compound_factor(term: str, candidate: str) -> float:
