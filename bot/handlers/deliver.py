@@ -16,11 +16,9 @@ from bot.escalations import render
 from bot.escalations.service import DeliveryError, Outgoing
 from bot.handlers.context import BotContext
 from bot.handlers.io import edit_message, send
+from bot.telegram_request import MaybeDelivered
 
 log = logging.getLogger(__name__)
-
-# Connection errors after which the request may still have reached Telegram.
-_MAYBE_SENT = ("RemoteProtocolError", "ReadError", "WriteError")
 
 
 async def deliver_now(context: BotContext) -> int:
@@ -43,7 +41,8 @@ async def deliver_now(context: BotContext) -> int:
         except BadRequest as exc:
             raise DeliveryError(f"rejected: {exc.message}") from exc
         except NetworkError as exc:
-            maybe = any(name in str(exc) for name in _MAYBE_SENT)
+            # A connection that broke after sending: Telegram may have the message already.
+            maybe = isinstance(exc, MaybeDelivered)
             raise DeliveryError(f"network: {exc}", maybe_delivered=maybe) from exc
         except TelegramError as exc:
             raise DeliveryError(f"telegram: {exc}") from exc
