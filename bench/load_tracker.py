@@ -75,6 +75,8 @@ class Tracker:
     failure_texts: list[RecordedRequest] = field(default_factory=list)
     stray: list[RecordedRequest] = field(default_factory=list)
     alerts: dict[int, list[Alert]] = field(default_factory=dict)
+    # Chats of people who send without waiting (a flood): every request to them, unmatched.
+    watched: dict[int, list[RecordedRequest]] = field(default_factory=dict)
     requests: int = 0
     _pending: dict[int, Offer] = field(default_factory=dict)
     _queries: dict[str, int] = field(default_factory=dict)  # callback query id -> chat id
@@ -131,6 +133,14 @@ class Tracker:
                 del self._pending[offer.chat_id]
         return offer
 
+    def watch(self, user: User) -> list[RecordedRequest]:
+        """Collect every request to ``user``'s chat instead of matching it to an offer.
+
+        For someone who sends without waiting for answers: what the bot sends them (answers,
+        a throttle notice) is theirs to count, neither a failure text nor stray.
+        """
+        return self.watched.setdefault(user.id, [])
+
     @property
     def in_flight(self) -> int:
         return len(self._pending)
@@ -146,6 +156,9 @@ class Tracker:
         chat_id = self._chat_of(request)
         if chat_id == self.lead_chat:
             self._on_lead_message(request)
+            return
+        if chat_id in self.watched:
+            self.watched[chat_id].append(request)
             return
         text = str(request.params.get("text") or "")
         if text.startswith(_FAILURE_TEXTS):

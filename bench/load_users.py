@@ -228,6 +228,40 @@ async def closed_loop(
     return result
 
 
+@dataclass
+class Flood:
+    """One person sending the same message on a fixed schedule, never waiting for answers."""
+
+    user: User
+    rate: float
+    sent: int = 0
+    started: float = 0.0
+    ended: float = 0.0
+    offered_late_ms: list[float] = field(default_factory=list)
+    requests: list[RecordedRequest] = field(default_factory=list)  # to the flooder's chat
+
+
+async def flood(tracker: Tracker, user: User, text: str, rate: float, seconds: float) -> Flood:
+    """``user`` sends ``text`` ``rate`` times per second for ``seconds``, like a script would.
+
+    What the bot sends back is collected by the tracker (:meth:`Tracker.watch`), not
+    matched to the messages: a throttled message gets no answer at all.
+    """
+    result = Flood(user, rate, requests=tracker.watch(user))
+    loop = asyncio.get_running_loop()
+    result.started = time.time()
+    start = loop.time()
+    for k in range(round(rate * seconds)):
+        delay = start + k / rate - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        result.offered_late_ms.append(max(0.0, -delay) * 1000)
+        tracker.api.send_text(user, text)
+        result.sent += 1
+    result.ended = time.time()
+    return result
+
+
 # -- escalations -------------------------------------------------------------------------------
 
 
