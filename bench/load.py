@@ -2,7 +2,7 @@
 
 The bot runs as ``python -m bot run`` (pinned to CPU 0) against the fake Bot API of
 :mod:`tests.botapi`, which runs here, in this process's event loop, together with the
-simulated caseworkers (pinned to CPU 1). Three profiles (issue 6):
+simulated caseworkers (pinned to CPU 1). Four profiles (issue 6):
 
 (a) open loop: a fixed rate of updates (questions from tests/eval/questions.yaml, taps on
     👍 and on related entries of earlier answers, /notfall), whatever the bot does;
@@ -10,7 +10,12 @@ simulated caseworkers (pinned to CPU 1). Three profiles (issue 6):
     is always a backlog; the rate of handled updates is what the bot sustains on one core;
 (c) an escalation burst through the real reporting conversation, then the database and the
     leads' group are checked: every escalation stored, every alert there once (or repeated
-    only with the redelivery mark).
+    only with the redelivery mark);
+(d) a flood: one person sends 100 messages/s while the others keep the open-loop rate. The
+    phases before run with the per-user throttle raised out of the way; this one runs on a
+    second start of the bot (same database) with the shipped THROTTLE_RATE/BURST, so the
+    flooder meets the real throttle: how many notices they get (one) and answers, and the
+    other people's reply latency meanwhile.
 
 Latency is from queueing an update for getUpdates to the bot's first request answering it
 arriving at the server. The results table goes to docs/benchmarks.md between
@@ -34,16 +39,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.load_bot import KNOWLEDGE, BotProcess, Caseworker, seed_users
 from bench.load_report import (
     AlertCheck,
     Burst,
+    FloodPhase,
     Results,
     check_alerts,
     render,
@@ -56,9 +62,11 @@ from bench.load_users import (
     PhaseResult,
     Reporter,
     closed_loop,
+    flood,
     open_loop,
 )
 from bench.report import cpu_model, load_average, write_section
+from bot.config import Settings
 from bot.evaluation import read_questions
 from tests.botapi import FakeBotApi, User
 
@@ -68,6 +76,9 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 LEAD_CHAT = -1_000_000_777
 FIRST_USER_ID = 500_001
 BOT_LOG_COPY = Path(tempfile.gettempdir()) / "bench-load-bot.log"
+FLOOD_LOG_COPY = Path(tempfile.gettempdir()) / "bench-load-bot-flood.log"
+FLOOD_TEXT = "polizei lahr"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,8 @@ class Plan:
     escalation_users: int
     timeout: float  # seconds an update may take before it counts as unanswered
     alert_wait: float  # seconds to wait for the last alert after the burst
+    flood_rate: float  # messages/s of the one flooding person
+    flood_seconds: float
     seed: int
 
 
@@ -115,11 +128,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--escalation-users", type=int, default=None, help="reporters in the burst (50)"
     )
+    parser.add_argument(
+        "--flood-rate", type=float, default=100.0, help="messages/s of the flooder (100)"
+    )
+    parser.add_argument(
+        "--flood-seconds", type=float, default=None, help="length of the flood (10)"
+    )
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run for CI: 20 users, 3 s per phase, 50 escalations; under a minute",
+        help="smoke run for CI: 20 users, 3 s per phase, 50 escalations, a 3 s flood; "
+        "under a minute",
     )
     parser.add_argument(
         "--write",
@@ -143,6 +163,8 @@ def _plan(args: argparse.Namespace) -> Plan:
         escalation_users=escalation_users,
         timeout=15.0 if quick else 30.0,
         alert_wait=30.0 if quick else 120.0,
+        flood_rate=args.flood_rate,
+        flood_seconds=args.flood_seconds or (3.0 if quick else 10.0),
         seed=args.seed,
     )
 
@@ -162,6 +184,7 @@ async def run(plan: Plan, command: str) -> Results:
         )
         for n in range(plan.users)
     ]
+    flooder = Person(User(FIRST_USER_ID + plan.users, "Flut", last_name="Lasttest"), None)
     questions = [q.q for q in read_questions(EVAL_QUESTIONS)]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         workdir = Path(tmp)
@@ -170,7 +193,7 @@ async def run(plan: Plan, command: str) -> Results:
             database,
             [
                 Caseworker(p.user.id, f"{p.user.first_name} {p.user.last_name}", p.place)
-                for p in people
+                for p in [*people, flooder]
             ],
         )
         async with FakeBotApi() as api:
@@ -186,9 +209,19 @@ async def run(plan: Plan, command: str) -> Results:
             finally:
                 crashed = not bot.running
                 exit_code = await bot.stop()
-        if bot.log_path.exists():
-            shutil.copyfile(bot.log_path, BOT_LOG_COPY)
-            print(f"the bot's log: {BOT_LOG_COPY}", file=sys.stderr)
+            _keep_log(bot, BOT_LOG_COPY)
+            flooded = None
+            if not crashed and exit_code == 0:
+                flood_bot = BotProcess(
+                    workdir / "flood",
+                    _bot_settings(api, database, raise_throttle=False),
+                    bot_core,
+                )
+                flooded = await _second_run(
+                    flood_bot,
+                    lambda: api.is_polling,
+                    lambda: _flood_phase(plan, tracker, flood_bot, people, flooder, questions, rng),
+                )
         return Results(
             command=command,
             machine=_machine(pinning, started, load_before),
@@ -198,6 +231,7 @@ async def run(plan: Plan, command: str) -> Results:
             saturation=phases.saturation,
             burst=phases.burst,
             alerts=phases.alerts,
+            flood=flooded,
             peak_kb=phases.peak_kb,
             rss_kb=phases.rss_kb,
             tracker=tracker,
@@ -214,7 +248,34 @@ class BotCrashed(RuntimeError):
     """The bot process ended during the run."""
 
 
-async def _watched(bot: BotProcess, phases: Coroutine[Any, Any, Phases]) -> Phases:
+async def _second_run(
+    bot: BotProcess,
+    is_polling: Callable[[], bool],
+    phase: Callable[[], Coroutine[Any, Any, FloodPhase]],
+) -> FloodPhase:
+    """(d) on a second start of the bot (same database, the shipped throttle)."""
+    bot.workdir.mkdir()
+    bot.start()
+    try:
+        await bot.wait_until_up(is_polling, timeout=60)
+        flooded = await _watched(bot, phase())
+    finally:
+        crashed = not bot.running
+        exit_code = await bot.stop()
+        _keep_log(bot, FLOOD_LOG_COPY)
+    flooded.bot_exit, flooded.bot_crashed = exit_code, crashed
+    flooded.log_problems, flooded.log_warnings = bot.log_problems(), bot.log_warnings()
+    return flooded
+
+
+def _keep_log(bot: BotProcess, copy: Path) -> None:
+    """The bot's log outlives the temporary directory."""
+    if bot.log_path.exists():
+        shutil.copyfile(bot.log_path, copy)
+        print(f"the bot's log: {copy}", file=sys.stderr)
+
+
+async def _watched(bot: BotProcess, phases: Coroutine[Any, Any, T]) -> T:
     """Run the phases, but stop at once (instead of timing out update by update) on a crash."""
     work = asyncio.create_task(phases)
     watchdog = asyncio.create_task(bot.exited())
@@ -269,6 +330,51 @@ async def _phases(
     return Phases(warmup, opened, saturated, burst, alerts, bot.memory_kb("VmHWM"), rss)
 
 
+async def _flood_phase(
+    plan: Plan,
+    tracker: Tracker,
+    bot: BotProcess,
+    people: list[Person],
+    flooder: Person,
+    questions: list[str],
+    rng: random.Random,
+) -> FloodPhase:
+    """(d): one person floods while the others send at the open-loop rate."""
+    behaviour = Behaviour(tracker, questions, rng, plan.timeout)
+
+    def meter() -> tuple[float, float]:
+        return bot.cpu_seconds(), bot.cpu_wait_seconds()
+
+    print(
+        f"(d) bot restarted with the shipped throttle (pid {bot.pid}); warm-up "
+        f"{plan.warmup:g} s, then one user floods at {plan.flood_rate:g}/s for "
+        f"{plan.flood_seconds:g} s while the others send {plan.rate:g}/s",
+        file=sys.stderr,
+    )
+    await open_loop("flood warm-up", behaviour, people, plan.rate, plan.warmup, meter)
+    flooding = asyncio.create_task(
+        flood(tracker, flooder.user, FLOOD_TEXT, plan.flood_rate, plan.flood_seconds)
+    )
+    others = await open_loop("flood", behaviour, people, plan.rate, plan.flood_seconds, meter)
+    flooded = await flooding
+    # Until the bot has worked through the flooder's backlog and sent its last answer.
+    await tracker.api.wait_until_consumed_async(timeout=plan.timeout)
+    while time.time() - max((r.time for r in flooded.requests), default=0.0) < 1.0:
+        await asyncio.sleep(0.1)
+    return FloodPhase(
+        others=others,
+        flood=flooded,
+        throttle_rate=_shipped("throttle_rate"),
+        throttle_burst=int(_shipped("throttle_burst")),
+        rss_kb=bot.memory_kb("VmRSS"),
+    )
+
+
+def _shipped(setting: str) -> float:
+    """The default of a setting (what .env.example ships, too)."""
+    return float(Settings.model_fields[setting].default)
+
+
 async def _burst(
     plan: Plan, tracker: Tracker, people: list[Person], rng: random.Random, database: Path
 ) -> tuple[Burst, AlertCheck]:
@@ -314,21 +420,23 @@ def _database_view(database: Path) -> tuple[set[int], int]:
 # -- settings and machine -------------------------------------------------------------------------
 
 
-def _bot_settings(api: FakeBotApi, database: Path) -> dict[str, str]:
-    return {
+def _bot_settings(
+    api: FakeBotApi, database: Path, *, raise_throttle: bool = True
+) -> dict[str, str]:
+    settings = {
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "TELEGRAM_API_FILE_URL": api.base_file_url,
         "DATABASE_PATH": str(database),
         "KNOWLEDGE_DIR": str(KNOWLEDGE),
         "TEAM_LEAD_CHAT_ID": str(LEAD_CHAT),
-        # The per-user flood throttle must not shape the load profile.
-        "THROTTLE_RATE": "1000000",
-        "THROTTLE_BURST": "1000000",
         # No reminders of acute escalations during the run: one alert per escalation.
         "ESCALATION_REMINDER_MINUTES": "1440",
         "LOG_LEVEL": "INFO",
     }
+    if raise_throttle:  # the per-user flood throttle must not shape phases (a) to (c)
+        settings.update(THROTTLE_RATE="1000000", THROTTLE_BURST="1000000")
+    return settings
 
 
 def _pin_harness() -> tuple[int | None, str]:
@@ -357,7 +465,7 @@ def _setup(plan: Plan, questions: int) -> list[str]:
         f"{plan.users} caseworkers registered with the bot's UserStore before it starts (half "
         f"with a town); shipped knowledge; SQLite in a new directory under "
         f"{tempfile.gettempdir()} (synchronous=FULL as shipped); THROTTLE_RATE/BURST raised "
-        "so the per-user flood throttle does not interfere.",
+        "for (a) to (c) so the per-user flood throttle does not interfere.",
         f"Update mix: {questions} questions of tests/eval/questions.yaml 55 %, 👍 on the last "
         "answer 15 %, a related/linked entry of the last answer 20 %, /notfall 10 % (a tap "
         "without a suitable earlier answer becomes a question). Each user has at most one "
@@ -366,6 +474,12 @@ def _setup(plan: Plan, questions: int) -> list[str]:
         "reports one after another: /eskalation → kind button → town typed (every other "
         'report) or "Ohne Ort" → urgency button → description → "Senden"; '
         "TEAM_LEAD_CHAT_ID set, reminders off for the run.",
+        f"Flood (d): the bot is stopped and started again on the same database with the "
+        f"shipped THROTTLE_RATE={_shipped('throttle_rate'):g}/THROTTLE_BURST="
+        f"{_shipped('throttle_burst'):g}; warm-up {plan.warmup:g} s at {plan.rate:g}/s, then "
+        f"one more registered caseworker sends »{FLOOD_TEXT}« {plan.flood_rate:g} times a "
+        f"second for {plan.flood_seconds:g} s without waiting for answers, while the others "
+        f"keep the open-loop mix at {plan.rate:g}/s.",
     ]
 
 

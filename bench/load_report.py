@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bench.load_tracker import Offer, Tracker
-from bench.load_users import EscalationRun, PhaseResult
+from bench.load_users import EscalationRun, Flood, PhaseResult
+from bot import texts
 from bot.evaluation import percentile
+from tests.botapi import RecordedRequest
 
 # Targets of issue 6.
 OPEN_P99_MS = 100.0
@@ -40,6 +42,46 @@ class Burst:
     @property
     def problems(self) -> list[str]:
         return [r.problem for r in self.runs if r.problem]
+
+
+@dataclass
+class FloodPhase:
+    """(d): the flooder's messages and what came back, and the other people's updates."""
+
+    others: PhaseResult
+    flood: Flood
+    throttle_rate: float
+    throttle_burst: int
+    rss_kb: int  # VmRSS of the second bot run after the flood
+    bot_exit: int | None = None
+    bot_crashed: bool = False
+    log_problems: list[str] = field(default_factory=list)
+    log_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def notices(self) -> int:
+        return sum(1 for r in self._messages() if _is_notice(r))
+
+    @property
+    def answered(self) -> int:
+        """Messages of the flooder the bot answered (every message to them but the notice)."""
+        return sum(1 for r in self._messages() if not _is_notice(r))
+
+    @property
+    def seconds(self) -> float:
+        return self.flood.ended - self.flood.started
+
+    @property
+    def allowance(self) -> float:
+        """What the token bucket lets through in that time: the burst, plus the rate."""
+        return self.throttle_burst + self.throttle_rate * self.seconds
+
+    def _messages(self) -> list[RecordedRequest]:
+        return [r for r in self.flood.requests if r.method == "sendMessage" and r.ok]
+
+
+def _is_notice(request: RecordedRequest) -> bool:
+    return str(request.params.get("text") or "") == texts.THROTTLED
 
 
 @dataclass
@@ -125,6 +167,7 @@ class Results:
     saturation: PhaseResult
     burst: Burst
     alerts: AlertCheck
+    flood: FloodPhase | None
     peak_kb: int
     rss_kb: dict[str, int]
     tracker: Tracker
@@ -164,6 +207,25 @@ class Results:
                 f"alerts: {len(self.alerts.missing)} missing, "
                 f"{len(self.alerts.unmarked_repeats)} repeated without the redelivery mark"
             )
+        problems += self._flood_failures()
+        return problems
+
+    def _flood_failures(self) -> list[str]:
+        f = self.flood
+        if f is None:
+            return ["flood: not run (the bot did not exit cleanly before it)"]
+        problems = []
+        if f.bot_crashed:
+            problems.append("the bot process died during the flood")
+        if f.bot_exit != 0:
+            problems.append(
+                f"the bot did not exit cleanly on SIGTERM after the flood ({f.bot_exit})"
+            )
+        none, partial = unanswered(f.others.offers)
+        if none or partial:
+            problems.append(
+                f"flood: {none} updates of the others without reply, {partial} incomplete"
+            )
         return problems
 
 
@@ -187,7 +249,13 @@ Row = list[str]
 
 
 def _main_table(r: Results) -> list[str]:
-    rows = [*_open_rows(r), *_saturation_rows(r), *_run_rows(r), *_burst_rows(r)]
+    rows = [
+        *_open_rows(r),
+        *_saturation_rows(r),
+        *_run_rows(r),
+        *_burst_rows(r),
+        *_flood_rows(r),
+    ]
     return _table(["phase", "measure", "result", "target", ""], rows)
 
 
@@ -287,6 +355,35 @@ def _burst_rows(r: Results) -> list[Row]:
     ]  # fmt: skip
 
 
+def _flood_rows(r: Results) -> list[Row]:
+    f = r.flood
+    if f is None:
+        return [["(d) flood", "not run", "", "", "**FAIL**"]]
+    o, fl = f.others, f.flood
+    latencies = ms(x.latency for x in o.offers)
+    p99 = percentile(latencies, 0.99) if latencies else float("inf")
+    none, partial = unanswered(o.offers)
+    served = len(o.offers) - none - partial
+    # The burst is served at once whatever the timing; the trickle after it depends on it.
+    burst = min(fl.sent, f.throttle_burst)
+    return [
+        [
+            f"(d) flood: 1 user at {fl.rate:g}/s for {f.seconds:.0f} s, the others "
+            f"{r.rate:g}/s; shipped throttle ({f.throttle_rate:g}/s, burst {f.throttle_burst})",
+            "other users: updates offered / fully answered",
+            f"{len(o.offers) + o.skipped} / {served}",
+            "all",
+            verdict(not (none or partial or o.skipped)),
+        ],
+        ["", "other users: reply latency p50 / p95 / p99", percentiles(latencies),
+         "p99 < 100 ms", verdict(p99 < OPEN_P99_MS)],
+        ["", "flooder: throttle notices", str(f.notices), "1", verdict(f.notices == 1)],
+        ["", "flooder: messages sent / answered", f"{fl.sent} / {f.answered}",
+         f"the burst ({burst}) at least; about burst + rate × time = {f.allowance:.0f}",
+         verdict(f.answered >= burst)],
+    ]  # fmt: skip
+
+
 def _derived_notes(r: Results) -> list[str]:
     """What a reader needs to read the figures right, derived from the figures."""
     notes = []
@@ -304,6 +401,17 @@ def _derived_notes(r: Results) -> list[str]:
             "Other processes also took turns on the cores during the open loop (bot loop "
             f"waited {_share(o.window.bot_wait, o)}, harness {_share(o.window.harness_wait, o)} "
             "of the window): the tail latencies include that wait."
+        )
+    f = r.flood
+    if f is not None and f.notices > 1:
+        notices = [req.time - f.flood.started for req in f.flood.requests if _is_notice(req)]
+        notes.append(
+            f"The flooder got {f.notices} throttle notices, not one: at "
+            + ", ".join(f"{t:.1f}" for t in notices[:8])
+            + (" …" if len(notices) > 8 else "")
+            + " s into the flood. Every message the refilling bucket lets through starts a "
+            "new throttled stretch, with a new notice (a fault of the throttle, reported here, "
+            "not in the exit code)."
         )
     span = b.reports_done - b.started
     steps = sum(len(run.steps) for run in b.runs)
@@ -324,7 +432,8 @@ def _share(seconds: float, phase: PhaseResult) -> str:
 def _details(r: Results) -> list[str]:
     lines = ["Reply latency by kind of update (first reply request; p50 / p95 / p99, count):", ""]
     rows = []
-    for phase in (r.open_loop, r.saturation):
+    phases = [r.open_loop, r.saturation, *([r.flood.others] if r.flood else [])]
+    for phase in phases:
         for kind, offers in _by_kind(phase.offers).items():
             rows.append(
                 [
@@ -377,7 +486,24 @@ def _details(r: Results) -> list[str]:
     lines.append(
         f"- Escalation outbox rows not delivered at the end: {r.burst.undelivered_outbox}."
     )
+    if r.flood is not None:
+        lines += _flood_details(r.flood)
     return lines
+
+
+def _flood_details(f: FloodPhase) -> list[str]:
+    o, fl = f.others, f.flood
+    late = max(fl.offered_late_ms, default=0.0)
+    last = max((req.time for req in fl.requests), default=fl.ended)
+    throttled = sum(1 for w in f.log_warnings if "throttling user" in w)
+    return [
+        f"- Flood: the flooder's schedule kept within {late:.1f} ms; the bot's last message to "
+        f"them {last - fl.started:.1f} s into the {f.seconds:.1f} s flood; {o.skipped} ticks "
+        f"of the others without an idle user; bot CPU {_share(o.window.bot_cpu, o)} of its "
+        f"core, waiting for a CPU {_share(o.window.bot_wait, o)}; VmRSS after {_mb(f.rss_kb)}.",
+        f"- Second bot run (flood): {len(f.log_problems)} ERROR lines, {len(f.log_warnings)} "
+        f"WARNING lines ({throttled} of them 'throttling user'); exit on SIGTERM: {f.bot_exit}.",
+    ]
 
 
 def _by_kind(offers: Iterable[Offer]) -> dict[str, list[Offer]]:
