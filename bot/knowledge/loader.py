@@ -146,17 +146,13 @@ def load_texts(
         return LoadResult(None, problems)
 
     knowledge = _assemble(sources)
+    by_name = {source.name: (source, shown(source.name)) for source in sources}
     for finding in check_knowledge(
         knowledge, today=today or dt.date.today(), stale_after_days=stale_after_days
     ):
-        source = next(s for s in sources if s.name == finding.file)
+        source, file = by_name[finding.file]
         problems.append(
-            Problem(
-                shown(finding.file),
-                source.lines.line_of(finding.path),
-                finding.message,
-                finding.severity,
-            )
+            Problem(file, source.lines.line_of(finding.path), finding.message, finding.severity)
         )
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 
 import snowballstemmer
 import stopwordsiso
@@ -51,7 +52,7 @@ def tokens(text: str) -> list[str]:
     are cached: the same few thousand words make up nearly all of the knowledge, so building
     the index at 10,000 entries folds each distinct word once instead of every occurrence.
     """
-    return [token for word in text.split() for token in _word_tokens(word)]
+    return list(chain.from_iterable(map(_word_tokens, text.split())))
 
 
 @lru_cache(maxsize=1 << 17)
