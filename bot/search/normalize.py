@@ -52,11 +52,11 @@ def tokens(text: str) -> list[str]:
     are cached: the same few thousand words make up nearly all of the knowledge, so building
     the index at 10,000 entries folds each distinct word once instead of every occurrence.
     """
-    return list(chain.from_iterable(map(_word_tokens, text.split())))
+    return list(chain.from_iterable(map(word_tokens, text.split())))
 
 
 @lru_cache(maxsize=1 << 17)
-def _word_tokens(word: str) -> tuple[str, ...]:
+def word_tokens(word: str) -> tuple[str, ...]:
     """The folded tokens of one whitespace-free piece of text (hyphens split it further)."""
     text = unicodedata.normalize("NFKC", word).casefold().translate(_UMLAUTS)
     if not text.isascii():
