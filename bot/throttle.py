@@ -13,7 +13,7 @@ from dataclasses import dataclass
 class _Bucket:
     tokens: float
     updated: float
-    noticed: bool = False
+    noticed: bool = False  # told during this stretch; a stretch ends when the bucket is full
 
 
 class Throttle:
@@ -34,9 +34,13 @@ class Throttle:
             bucket = self._buckets[user_id] = _Bucket(float(self.burst), now)
         bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
         bucket.updated = now
+        if bucket.tokens >= self.burst:
+            # Quiet long enough to refill completely: the throttled stretch is over. Not
+            # sooner: a sustained flood gets a message through every 1/rate seconds, and
+            # each of those must not earn the flooder another notice.
+            bucket.noticed = False
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            bucket.noticed = False
             return True, False
         tell = not bucket.noticed
         bucket.noticed = True

@@ -9,8 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import pytest
-
 from bot import texts
 from tests.e2e.conftest import ADMIN, BotProcess, new_user, shown
 
@@ -39,11 +37,6 @@ def test_a_flooding_user_is_throttled_with_one_notice_and_others_are_served(
     assert len(replies) == len(notices) + len(answers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/throttle.py: every message the refilling bucket lets through resets the "
-    "notice, so a sustained flood gets a notice about every 1/THROTTLE_RATE seconds",
-)
 def test_a_sustained_flood_gets_one_notice_with_the_shipped_settings(
     launch_bot: Callable[..., BotProcess],
 ) -> None:
