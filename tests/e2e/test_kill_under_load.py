@@ -47,8 +47,8 @@ from tests.e2e.conftest import (
 )
 
 SEED = int(os.environ.get("E2E_KILL_SEED", "20261126"))
-KILLS = 4
-LOAD_SECONDS = (0.3, 2.5)  # how long the load runs before each kill
+KILLS = 5
+LOAD_SECONDS = (0.3, 2.0)  # how long the load runs before each kill
 CASEWORKERS = 4
 QUESTIONS = (
     "polizei hausach",
