@@ -403,6 +403,13 @@ def _derived_notes(r: Results) -> list[str]:
             "of the window): the tail latencies include that wait."
         )
     f = r.flood
+    w = f.others.window if f is not None else None
+    if f is not None and w is not None and max(w.bot_wait, w.harness_wait) > 0.05 * w.seconds:
+        notes.append(
+            "Other processes took turns on the cores during the flood, too (bot loop waited "
+            f"{_share(w.bot_wait, f.others)}, harness {_share(w.harness_wait, f.others)} of "
+            "the window): the others' tail latencies include that wait."
+        )
     if f is not None and f.notices > 1:
         notices = [req.time - f.flood.started for req in f.flood.requests if _is_notice(req)]
         notes.append(
@@ -501,9 +508,28 @@ def _flood_details(f: FloodPhase) -> list[str]:
         f"them {last - fl.started:.1f} s into the {f.seconds:.1f} s flood; {o.skipped} ticks "
         f"of the others without an idle user; bot CPU {_share(o.window.bot_cpu, o)} of its "
         f"core, waiting for a CPU {_share(o.window.bot_wait, o)}; VmRSS after {_mb(f.rss_kb)}.",
+        f"- Flood: {_slow(f)}",
         f"- Second bot run (flood): {len(f.log_problems)} ERROR lines, {len(f.log_warnings)} "
         f"WARNING lines ({throttled} of them 'throttling user'); exit on SIGTERM: {f.bot_exit}.",
     ]
+
+
+def _slow(f: FloodPhase) -> str:
+    """When the others' slow replies came: at the flood's start (its burst being answered) or
+    spread over it (the machine)."""
+    slow = sorted(
+        (o.offered - f.flood.started, o.latency * 1000)
+        for o in f.others.offers
+        if o.latency is not None and o.latency * 1000 >= OPEN_P99_MS
+    )
+    if not slow:
+        return f"no reply of the others took {OPEN_P99_MS:.0f} ms or more."
+    shown = ", ".join(f"{ms_:.0f} ms at {at:.2f} s" for at, ms_ in slow[:10])
+    more = f" and {len(slow) - 10} more" if len(slow) > 10 else ""
+    return (
+        f"{len(slow)} replies of the others took {OPEN_P99_MS:.0f} ms or more (offered that "
+        f"long after the flood began): {shown}{more}."
+    )
 
 
 def _by_kind(offers: Iterable[Offer]) -> dict[str, list[Offer]]:
