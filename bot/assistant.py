@@ -73,8 +73,7 @@ class Assistant:
     def __init__(self, knowledge: Knowledge, clock: Clock, calendar: HolidayCalendar) -> None:
         self.clock = clock
         self.calendar = calendar
-        with bulk_allocation():
-            self._index = SearchIndex(knowledge)
+        self._index = self.build_index(knowledge)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -84,10 +83,14 @@ class Assistant:
     def index(self) -> SearchIndex:
         return self._index
 
-    def swap(self, knowledge: Knowledge) -> None:
-        """Build the new index completely, then replace the live one in one step."""
+    @staticmethod
+    def build_index(knowledge: Knowledge) -> SearchIndex:
+        """A complete index for ``knowledge``; needs no live state (fine in a worker thread)."""
         with bulk_allocation():
-            index = SearchIndex(knowledge)
+            return SearchIndex(knowledge)
+
+    def swap(self, index: SearchIndex) -> None:
+        """Replace the live index in one step; an answer in progress keeps its snapshot."""
         self._index = index
 
     def answer(

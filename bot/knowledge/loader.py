@@ -50,6 +50,25 @@ class SourceFile:
     lines: LineMap
 
 
+class ParseCache:
+    """Files already parsed and schema-checked, by their text, from the last load.
+
+    A team lead's edit changes one file of many; with this cache a reload parses and
+    validates only that file (the checks across files and the index still run on the
+    whole). Only the files of the latest load are kept, so memory stays at one generation.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[KnowledgeFile, LineMap]] = {}
+
+    def get(self, text: str) -> tuple[KnowledgeFile, LineMap] | None:
+        return self._files.get(text)
+
+    def keep(self, sources: list[SourceFile]) -> None:
+        """Remember exactly these files (replacing what was there, in one step)."""
+        self._files = {source.text: (source.content, source.lines) for source in sources}
+
+
 @dataclass
 class LoadResult:
     knowledge: Knowledge | None
@@ -101,11 +120,13 @@ def load_knowledge(
     today: dt.date | None = None,
     stale_after_days: int = 180,
     overrides: Mapping[str, str | None] | None = None,
+    cache: ParseCache | None = None,
 ) -> LoadResult:
     """Load every file of ``directory``; ``overrides`` replaces (text) or removes (None) files.
 
     Overrides let an upload or an edit be validated together with the rest of the knowledge
-    before anything is written to disk.
+    before anything is written to disk. With a ``cache``, unchanged files are not parsed
+    again.
     """
     if not directory.is_dir():
         return LoadResult(None, [Problem(str(directory), 1, "Wissensverzeichnis fehlt")])
@@ -117,7 +138,11 @@ def load_knowledge(
             texts[name] = text
     with bulk_allocation():
         return load_texts(
-            texts, display_dir=directory, today=today, stale_after_days=stale_after_days
+            texts,
+            display_dir=directory,
+            today=today,
+            stale_after_days=stale_after_days,
+            cache=cache,
         )
 
 
@@ -127,6 +152,7 @@ def load_texts(
     display_dir: Path | None = None,
     today: dt.date | None = None,
     stale_after_days: int = 180,
+    cache: ParseCache | None = None,
 ) -> LoadResult:
     """Parse, validate and check a set of files given by name and text."""
     problems: list[Problem] = []
@@ -138,10 +164,17 @@ def load_texts(
     if not texts:
         return LoadResult(None, [Problem(shown("."), 1, "keine *.yaml-Dateien gefunden")])
     for name in sorted(texts):
-        source, file_problems = parse_file(name, texts[name], shown(name))
+        text = texts[name]
+        parsed = cache.get(text) if cache is not None else None
+        if parsed is not None:
+            sources.append(SourceFile(name, text, *parsed))
+            continue
+        source, file_problems = parse_file(name, text, shown(name))
         problems.extend(file_problems)
         if source is not None:
             sources.append(source)
+    if cache is not None:
+        cache.keep(sources)
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems)
 

@@ -20,7 +20,13 @@ from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.base import Knowledge
 from bot.knowledge.diff import Review, review
-from bot.knowledge.loader import LoadResult, Problem, load_knowledge, read_directory
+from bot.knowledge.loader import (
+    LoadResult,
+    ParseCache,
+    Problem,
+    load_knowledge,
+    read_directory,
+)
 from bot.storage.revisions import Revision, RevisionStore
 
 log = logging.getLogger(__name__)
@@ -72,6 +78,7 @@ class KnowledgeManager:
         self.clock = clock
         self.stale_after_days = stale_after_days
         self._lock = asyncio.Lock()
+        self._parsed = ParseCache()  # an edit of one file parses only that file
         self.last_reload_problems: tuple[str, ...] = ()
 
     @property
@@ -95,6 +102,7 @@ class KnowledgeManager:
             today=self.clock.today(),
             stale_after_days=self.stale_after_days,
             overrides={file: new_text},
+            cache=self._parsed,
         )
         proposal = Proposal(file, new_text, result)
         if result.knowledge is not None:
@@ -114,9 +122,12 @@ class KnowledgeManager:
         The proposal is validated again under the lock: the disk may have changed since.
         """
         async with self._lock:
-            fresh = self.propose(proposal.file, proposal.new_text)
+            # Parsing and indexing a large knowledge base takes a while: in a worker thread,
+            # so the bot keeps answering meanwhile.
+            fresh = await asyncio.to_thread(self.propose, proposal.file, proposal.new_text)
             if fresh.result.knowledge is None:
                 raise ChangeRefused(fresh.result.errors)
+            index = await asyncio.to_thread(Assistant.build_index, fresh.result.knowledge)
             path = self.directory / proposal.file
             old_text = path.read_text(encoding="utf-8") if path.exists() else None
             revision_id = await self.revisions.begin(
@@ -135,7 +146,7 @@ class KnowledgeManager:
                 await self.revisions.finish(revision_id, applied=False)
                 raise
             await self.revisions.finish(revision_id, applied=True)
-            self.assistant.swap(fresh.result.knowledge)
+            self.assistant.swap(index)
             log.info(
                 "knowledge revision %s applied (%s): %s",
                 revision_id,
@@ -161,8 +172,12 @@ class KnowledgeManager:
     async def reload_from_disk(self) -> ReloadOutcome:
         """Pick up edits made on disk; a broken state keeps the working knowledge."""
         async with self._lock:
-            result = load_knowledge(
-                self.directory, today=self.clock.today(), stale_after_days=self.stale_after_days
+            result = await asyncio.to_thread(
+                load_knowledge,
+                self.directory,
+                today=self.clock.today(),
+                stale_after_days=self.stale_after_days,
+                cache=self._parsed,
             )
             if result.knowledge is None:
                 return ReloadOutcome(False, result.errors)
@@ -171,6 +186,7 @@ class KnowledgeManager:
             if result.knowledge.version == old.version:
                 return ReloadOutcome(False, [])
             changes = review(old, result.knowledge)
+            index = await asyncio.to_thread(Assistant.build_index, result.knowledge)
             now = self.clock.now()
             names = set(old.files) | set(result.knowledge.files)
             for name in sorted(names):
@@ -187,7 +203,7 @@ class KnowledgeManager:
                         summary=changes.summary(),
                     )
                     await self.revisions.finish(revision_id, applied=True)
-            self.assistant.swap(result.knowledge)
+            self.assistant.swap(index)
             log.info("knowledge reloaded from disk: %s", changes.summary())
             return ReloadOutcome(True, [], changes)
 
