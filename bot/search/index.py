@@ -134,30 +134,16 @@ class SearchIndex:
             for key, category in self.knowledge.categories.items()
         }
         fields: list[list[int]] = []  # term ids per entry and field, in the order of _WEIGHTS
-        topics: set[str] = set()
-        # Keywords repeat across entries: fold and stem each one once.
-        phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-        def phrase(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-            """(words, stems of the content words) of a keyword or title."""
-            found = phrases.get(text)
-            if found is None:
-                words = tuple(tokens(text))
-                found = (words, tuple(stem(w) for w in words if w not in STOPWORDS))
-                phrases[text] = found
-            return found
-
+        phrases: list[list[list[int]]] = []  # per entry: keywords and title of 2+ terms
+        topic_words: set[str] = set()  # as typed, folded at the end
         for entry in self.entries:
-            own: list[tuple[str, ...]] = []
-            for text in (*entry.keywords, entry.title):
-                words, stems = phrase(text)
-                topics.update(words)
-                if len(stems) >= 2:
-                    own.append(stems)
-            self._phrases.append(own)
+            keywords = [ids.of(k) for k in entry.keywords]
+            title = ids.of(entry.title)
+            phrases.append([p for p in (*keywords, title) if len(p) >= 2])
+            topic_words.update(entry.title.split(), *(k.split() for k in entry.keywords))
             fields += (
-                ids.of(entry.title),
-                ids.of(" ".join(entry.keywords)),
+                title,
+                list(chain.from_iterable(keywords)),
                 category_ids.get(entry.category) or ids.of(entry.category),
                 ids.of(" ".join(f"{c.name} {c.role or ''}" for c in entry.contacts)),
                 ids.of(" ".join([entry.text, *entry.steps])),
@@ -185,6 +171,8 @@ class SearchIndex:
             self._postings[term] = (docs[start:end], norms[start:end])
             self._idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
 
+        self._phrases = [[tuple(terms[i] for i in phrase) for phrase in own] for own in phrases]
+        topics = set(chain.from_iterable(map(word_tokens, topic_words)))
         return ids.words(), topics
 
     @staticmethod
