@@ -15,6 +15,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.handlers.context import BotContext
+from bot.handlers.io import acknowledge
 from bot.storage.users import Role
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ async def gate(update: Update, context: BotContext) -> None:
             log.warning("throttling user %s", user.id)
         if update.callback_query is not None:
             # Still answered, or the button keeps spinning; the notice only once.
-            await update.callback_query.answer(texts.THROTTLED_SHORT if tell else None)
+            await acknowledge(update.callback_query, texts.THROTTLED_SHORT if tell else None)
         elif tell and update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, texts.THROTTLED)
         raise ApplicationHandlerStop
@@ -83,7 +84,7 @@ async def gate(update: Update, context: BotContext) -> None:
 
 async def refuse(update: Update) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.NOT_REGISTERED, show_alert=True)
+        await acknowledge(update.callback_query, texts.NOT_REGISTERED, alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(texts.NOT_REGISTERED)
 
@@ -98,7 +99,7 @@ async def require(update: Update, context: BotContext, role: Role) -> bool:
     )
     text = texts.ADMINS_ONLY if role is Role.ADMIN else texts.LEADS_ONLY
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await acknowledge(update.callback_query, text, alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
     return False

@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot import actions, texts
 from bot.handlers.context import BotContext
-from bot.handlers.io import edit, send
+from bot.handlers.io import acknowledge, edit, send
 from bot.handlers.place import place_chosen
 from bot.handlers.questions import LAST_QUESTION
 from bot.handlers.team import invite_role_chosen
@@ -29,16 +29,16 @@ async def button(update: Update, context: BotContext) -> None:
     services = context.services
     if action is None:
         log.warning("unknown callback data from %s: %r", account.user_id, query.data)
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return
     args = action.args
     chat_id = query.message.chat.id if query.message else account.user_id
     if action.kind == actions.OPEN_ENTRY and len(args) == 1:
         entry = services.assistant.entry(args[0])
         if entry is None:
-            await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+            await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
             return
-        await query.answer()
+        await acknowledge(query)
         place = services.assistant.find_place(account.place) if account.place else None
         reply = services.renderer.entry(
             entry,
@@ -48,18 +48,18 @@ async def button(update: Update, context: BotContext) -> None:
         )
         await send(context.bot, chat_id, reply)
     elif action.kind == actions.TOPICS and len(args) == 1 and args[0].isdigit():
-        await query.answer()
+        await acknowledge(query)
         await edit(query, services.renderer.topics(int(args[0])))
     elif action.kind == actions.TOPIC and len(args) == 2 and args[1].isdigit():
         topic = services.renderer.topic(args[0], int(args[1]))
         if topic is None:
-            await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+            await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
             return
-        await query.answer()
+        await acknowledge(query)
         await edit(query, topic)
     elif action.kind == actions.FEEDBACK and len(args) == 2 and args[0] in ("+", "-"):
         if services.assistant.entry(args[1]) is None:
-            await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+            await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
             return
         last = context.user_data.get(LAST_QUESTION) if context.user_data else None
         await services.questions.record_feedback(
@@ -69,9 +69,9 @@ async def button(update: Update, context: BotContext) -> None:
             helpful=args[0] == "+",
             question=last[0] if last and last[1] == args[1] else None,
         )
-        await query.answer(texts.FEEDBACK_THANKS)
+        await acknowledge(query, texts.FEEDBACK_THANKS)
     elif action.kind == actions.EMERGENCY:
-        await query.answer()
+        await acknowledge(query)
         place = services.assistant.find_place(account.place) if account.place else None
         await send(context.bot, chat_id, services.renderer.emergency(place))
     elif action.kind == actions.SET_PLACE and len(args) == 1:
@@ -80,4 +80,4 @@ async def button(update: Update, context: BotContext) -> None:
         await invite_role_chosen(update, context, args[0])
     else:
         log.warning("unexpected callback data from %s: %r", account.user_id, query.data)
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)

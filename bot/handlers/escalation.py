@@ -30,7 +30,7 @@ from bot.escalations.model import Kind, Report, Urgency
 from bot.escalations.privacy import personal_data
 from bot.handlers.context import BotContext
 from bot.handlers.deliver import deliver_now
-from bot.handlers.io import send
+from bot.handlers.io import acknowledge, send
 from bot.handlers.steps import Handler, as_handler, button_pattern, pressed_choice, show
 from bot.render import Button, Reply, own_police
 from bot.storage.database import StorageError
@@ -68,7 +68,7 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if chat.type != ChatType.PRIVATE:
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.ESC_ONLY_PRIVATE, show_alert=True)
+            await acknowledge(update.callback_query, texts.ESC_ONLY_PRIVATE, alert=True)
         else:
             await context.bot.send_message(chat.id, texts.ESC_ONLY_PRIVATE)
         return ConversationHandler.END
@@ -78,7 +78,7 @@ async def start(update: Update, context: BotContext) -> int:
     ]
     rows.append([Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",)))])
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await acknowledge(update.callback_query)
     await send(context.bot, chat.id, Reply(texts.ESC_START, rows))
     return KIND
 
@@ -119,7 +119,7 @@ async def place_chosen(update: Update, context: BotContext) -> int:
     places = context.services.assistant.knowledge.places
     place = next((p.name for p in places if actions.digest(p.name) == reference), None)
     if place is None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return PLACE
     return await _ask_urgency(update, context, place)
 
@@ -221,7 +221,7 @@ async def confirm_step(update: Update, context: BotContext) -> int:
         return CONFIRM
     if step == "send":
         return await _send(update, context)
-    await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+    await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
     return CONFIRM
 
 
@@ -231,7 +231,7 @@ async def _send(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     assert query is not None and account is not None
     if draft.kind is None or draft.urgency is None or draft.description is None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return ConversationHandler.END
     services = context.services
     report = Report(
@@ -280,7 +280,7 @@ async def _send(update: Update, context: BotContext) -> int:
 async def _stop_spinner(query: CallbackQuery) -> None:
     """Answer the "Senden" press; only cosmetic, so a Telegram hiccup here changes nothing."""
     try:
-        await query.answer()
+        await acknowledge(query)
     except TelegramError:
         log.warning("could not answer the button press", exc_info=True)
 

@@ -21,7 +21,7 @@ from bot.handlers import questions
 from bot.handlers.access import require
 from bot.handlers.context import BotContext
 from bot.handlers.deliver import deliver_now, refresh_alerts
-from bot.handlers.io import edit, send
+from bot.handlers.io import acknowledge, edit, send
 from bot.render import Button, Reply
 from bot.storage.users import Role
 
@@ -38,19 +38,19 @@ async def button(update: Update, context: BotContext) -> None:
         return
     action = actions.decode(query.data or "")
     if action is None or len(action.args) != 1:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return
     argument = action.args[0]
     if action.kind in (actions.ESC_TAKE, actions.ESC_DONE):
         if not argument.isdigit():
-            await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+            await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
             return
         escalation_id = int(argument)
         if not account.is_lead:
             await context.services.escalations.record_denied(
                 escalation_id, account.user_id, action.kind
             )
-            await query.answer(texts.LEADS_ONLY, show_alert=True)
+            await acknowledge(query, texts.LEADS_ONLY, alert=True)
             return
         if action.kind == actions.ESC_TAKE:
             await _take(update, context, escalation_id)
@@ -59,15 +59,15 @@ async def button(update: Update, context: BotContext) -> None:
     elif action.kind == actions.ESC_SHOW and argument.isdigit():
         await _show_history(update, context, int(argument))
     elif action.kind == actions.ESC_LIST and argument.isdigit():
-        await query.answer()
+        await acknowledge(query)
         await edit(query, await _list(context, int(argument)))
     elif action.kind == actions.ESC_EXPORT:
         if await require(update, context, Role.LEAD):
-            await query.answer()
+            await acknowledge(query)
             days = None if argument == "all" else int(argument) if argument.isdigit() else 30
             await _export(update, context, days)
     else:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
 
 
 async def _take(update: Update, context: BotContext, escalation_id: int) -> None:
@@ -78,15 +78,15 @@ async def _take(update: Update, context: BotContext, escalation_id: int) -> None
     name = account.display_name or str(account.user_id)
     change = await services.escalations.take(escalation_id, account.user_id, name)
     if change is Change.OK:
-        await query.answer(texts.TAKE_DONE.format(id=escalation_id))
+        await acknowledge(query, texts.TAKE_DONE.format(id=escalation_id))
         await refresh_alerts(context, escalation_id)
         await deliver_now(context)
     elif change is Change.NOT_FOUND:
-        await query.answer(texts.ESC_NOT_FOUND, show_alert=True)
+        await acknowledge(query, texts.ESC_NOT_FOUND, alert=True)
     elif change is Change.ALREADY_RESOLVED:
-        await query.answer(texts.RESOLVE_ALREADY.format(id=escalation_id), show_alert=True)
+        await acknowledge(query, texts.RESOLVE_ALREADY.format(id=escalation_id), alert=True)
     else:
-        await query.answer(texts.TAKE_ALREADY.format(id=escalation_id), show_alert=True)
+        await acknowledge(query, texts.TAKE_ALREADY.format(id=escalation_id), alert=True)
 
 
 async def _resolve(update: Update, context: BotContext, escalation_id: int) -> None:
@@ -97,12 +97,12 @@ async def _resolve(update: Update, context: BotContext, escalation_id: int) -> N
     name = account.display_name or str(account.user_id)
     change = await services.escalations.resolve(escalation_id, account.user_id, name)
     if change is Change.NOT_FOUND:
-        await query.answer(texts.ESC_NOT_FOUND, show_alert=True)
+        await acknowledge(query, texts.ESC_NOT_FOUND, alert=True)
         return
     if change is Change.ALREADY_RESOLVED:
-        await query.answer(texts.RESOLVE_ALREADY.format(id=escalation_id), show_alert=True)
+        await acknowledge(query, texts.RESOLVE_ALREADY.format(id=escalation_id), alert=True)
         return
-    await query.answer(texts.RESOLVE_DONE.format(id=escalation_id))
+    await acknowledge(query, texts.RESOLVE_DONE.format(id=escalation_id))
     await refresh_alerts(context, escalation_id)
     chat = update.effective_chat
     if chat is not None:
@@ -162,9 +162,9 @@ async def _show_history(update: Update, context: BotContext, escalation_id: int)
     if escalation is None or (not account.is_lead and escalation.reporter_id != account.user_id):
         if escalation is not None:
             await services.escalations.record_denied(escalation_id, account.user_id, "show")
-        await query.answer(texts.ESC_NOT_FOUND, show_alert=True)
+        await acknowledge(query, texts.ESC_NOT_FOUND, alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     events = await services.escalations.history(escalation_id)
     await edit(query, render.history(escalation, events, services.clock.timezone))
 

@@ -88,6 +88,21 @@ async def _with_retries(call: Callable[[], Awaitable[T]], attempts: int) -> T:
     raise AssertionError("unreachable")
 
 
+async def acknowledge(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press (stops the spinner; ``text`` as a toast, or a box with ``alert``).
+
+    Telegram refuses an answer to a press older than about 15 s, or one already answered
+    (after a restart the same press comes again). The press is still handled: the
+    acknowledgement is a courtesy, and what the button does must not depend on it.
+    """
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        log.info("button press %s not acknowledged: %s", query.id, exc.message)
+
+
 async def edit(query: CallbackQuery, reply: Reply) -> None:
     """Show ``reply`` in place of the pressed message (menus); a new message if too long."""
     parts = split_message(reply.html)

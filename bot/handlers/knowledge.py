@@ -28,7 +28,7 @@ from bot import actions, render_leads, reports, texts
 from bot.actions import Action
 from bot.handlers.access import require
 from bot.handlers.context import BotContext
-from bot.handlers.io import send
+from bot.handlers.io import acknowledge, send
 from bot.handlers.steps import as_handler, button_pattern, show
 from bot.knowledge.diff import Review
 from bot.knowledge.edit import EditError, Field, edit_entry
@@ -133,7 +133,7 @@ async def entry_pressed(update: Update, context: BotContext) -> int:
     action = actions.decode(query.data or "")
     entry = context.services.assistant.entry(action.args[0]) if action and action.args else None
     if entry is None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return ENTRY
     return await _entry_chosen(update, context, entry)
 
@@ -161,12 +161,12 @@ async def field_pressed(update: Update, context: BotContext) -> int:
     except ValueError:
         field = None
     if field is None or entry is None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return FIELD
     _save(context, replace(draft, field=field))
     if field.per_contact:
         if not entry.contacts:
-            await query.answer(texts.EDIT_NO_CONTACTS, show_alert=True)
+            await acknowledge(query, texts.EDIT_NO_CONTACTS, alert=True)
             return FIELD
         if len(entry.contacts) > 1:
             rows = [
@@ -185,7 +185,7 @@ async def contact_pressed(update: Update, context: BotContext) -> int:
     action = actions.decode(query.data or "")
     index = action.args[0] if action and action.args else ""
     if not index.isdigit():
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return CONTACT
     _save(context, replace(_draft(context), contact=int(index)))
     return await _ask_value(update, context)
@@ -338,7 +338,7 @@ async def gap_start(update: Update, context: BotContext) -> int:
     index = action.args[0] if action and action.args else ""
     examples = context.user_data.get(GAPS, []) if context.user_data else []
     if not index.isdigit() or int(index) >= len(examples):
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return ConversationHandler.END
     _save(context, EditDraft(keyword=examples[int(index)]))
     return await _find_entry(update, context, examples[int(index)])
@@ -400,7 +400,7 @@ async def upload_decided(update: Update, context: BotContext) -> None:
     action = actions.decode(query.data or "")
     pending = context.user_data.pop(UPLOAD, None) if context.user_data is not None else None
     if action is None or len(action.args) != 2 or pending is None or pending[0] != action.args[0]:
-        await query.answer(texts.UPLOAD_OUTDATED, show_alert=True)
+        await acknowledge(query, texts.UPLOAD_OUTDATED, alert=True)
         return
     if action.args[1] != "yes":
         await show(update, context, Reply(texts.EDIT_DISCARDED))

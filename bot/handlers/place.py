@@ -9,7 +9,7 @@ from telegram import Update
 from bot import actions, texts
 from bot.actions import Action
 from bot.handlers.context import BotContext
-from bot.handlers.io import send
+from bot.handlers.io import acknowledge, send
 from bot.render import Button, Reply
 
 
@@ -58,9 +58,9 @@ async def place_chosen(update: Update, context: BotContext, reference: str) -> N
         None,
     )
     if place is None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return
     await services.users.set_place(account.user_id, place.name)
-    await query.answer()
+    await acknowledge(query)
     if query.message is not None:
         await query.edit_message_text(texts.PLACE_SET.format(place=html.escape(place.name)))

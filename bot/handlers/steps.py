@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler
 
 from bot import actions, texts
 from bot.handlers.context import BotContext
-from bot.handlers.io import edit, send
+from bot.handlers.io import acknowledge, edit, send
 from bot.render import Reply
 
 Handler = BaseHandler[Update, BotContext, object]
@@ -31,7 +31,7 @@ async def show(update: Update, context: BotContext, reply: Reply) -> None:
     """A step's reply: a pressed button's message is edited, a typed message gets a new one."""
     query = update.callback_query
     if query is not None and query.message is not None:
-        await query.answer()
+        await acknowledge(query)
         await edit(query, reply)
     elif update.effective_chat is not None:
         await send(context.bot, update.effective_chat.id, reply)
@@ -46,5 +46,5 @@ async def pressed_choice(update: Update, choices: type[E]) -> E | None:
             if choice.value == action.args[0]:
                 return choice
     if query is not None:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
     return None

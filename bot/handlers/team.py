@@ -10,7 +10,7 @@ from bot import actions, texts
 from bot.actions import Action
 from bot.handlers.access import require
 from bot.handlers.context import BotContext
-from bot.handlers.io import send
+from bot.handlers.io import acknowledge, send
 from bot.render import Button, Reply
 from bot.storage.users import INVITE_TTL, Role, User
 
@@ -43,9 +43,9 @@ async def invite_role_chosen(update: Update, context: BotContext, role_name: str
     try:
         role = Role(role_name)
     except ValueError:
-        await query.answer(texts.OUTDATED_BUTTON, show_alert=True)
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     await _create_invite(update, context, role)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot import texts
-from tests.botapi import BotMessage, RecordedRequest
-from tests.e2e.conftest import BotProcess, new_user, shown
+from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest
+from tests.e2e.conftest import ADMIN, BotProcess, Watch, new_user, shown, too_old_button_press
 
 
 def test_emergency_menu_puts_own_police_first(shared_bot: BotProcess) -> None:
@@ -96,3 +98,23 @@ def test_topics_are_browsed_in_one_message(shared_bot: BotProcess) -> None:
         entry.message_id,
     ]
     assert api.current(menu).version == 4
+
+
+def test_a_button_pressed_too_long_ago_still_does_its_job(
+    launch_bot: Callable[..., BotProcess], fake_api: FakeBotApiThread, watch: Watch
+) -> None:
+    """After an outage or a restart Telegram refuses to acknowledge old presses ("query is
+    too old"); the entry is shown all the same, and the bot keeps going."""
+    bot = launch_bot()
+    worker = new_user("Vera", "Spät")
+    bot.register(worker, inviter=ADMIN)
+    menu = bot.ask_one(worker, "/notfall")
+    watch.expected_refusals.append(too_old_button_press)
+    fake_api.state.callback_query_ttl = 0.0  # every press is too old by the time it is answered
+    fake_api.press_button(worker, menu, label="Suizidgefahr")
+    suicide = fake_api.wait_for_message(worker)
+    assert "Suizidgefahr – was tun?" in suicide.plain_text
+    refused = [r for r in fake_api.requests if too_old_button_press(r)]
+    assert len(refused) == 1  # the press was acknowledged (and refused) once
+    fake_api.state.callback_query_ttl = None
+    assert bot.ask_one(worker, "polizei hausach").plain_text.startswith("Polizeirevier Haslach")
