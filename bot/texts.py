@@ -195,8 +195,8 @@ PLACE_CHOOSE = "Welchen Ort meinst du?"
 
 THROTTLED_SHORT = "Sehr viele Nachrichten auf einmal; bitte einen Moment warten."
 THROTTLED = (
-    "Das sind sehr viele Nachrichten auf einmal; ich mache kurz Pause mit dir. In einer "
-    "Minute geht es weiter.\n\n" + EMERGENCY_SHORT
+    "Das sind sehr viele Nachrichten auf einmal; ich beantworte vorerst nur einen Teil davon. "
+    "Bitte einen Moment warten, dann geht es normal weiter.\n\n" + EMERGENCY_SHORT
 )
 
 # -- errors ----------------------------------------------------------------------------------
