@@ -184,7 +184,8 @@ class _Builder:
         self.record_depth = record_depth
         self.lines: dict[Path, int] = {}
         self.count = 0
-        self.constructor = yaml.SafeLoader("")
+        # The constructor alone: a whole SafeLoader holds reference cycles (parser states).
+        self.constructor = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1

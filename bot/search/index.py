@@ -14,7 +14,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain, pairwise
 from typing import Literal
 
@@ -52,6 +51,7 @@ _MAX_EXPANSIONS = 40
 _SCOPE_BOOST = 1.5  # an entry scoped to the named place beats a general one
 _UNPLACED_SCOPED = 0.5  # without a place, general entries beat town-specific ones
 _PHRASE_BONUS = 0.6  # per whole keyword phrase found in the question
+_EXPANSIONS_KEPT = 8192
 _RANKED = 64  # entries kept per question after scoring; the rest never reach a user
 
 # Decisions, tuned on tests/eval/questions.yaml (see docs/benchmarks.md). An answer needs
@@ -107,7 +107,9 @@ class SearchIndex:
             self._by_length[len(term)].append(term)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self.places = PlaceFinder(knowledge.places, ordinary, topics)
-        self._expand = lru_cache(maxsize=8192)(self._expand_uncached)
+        # Not functools.lru_cache on a bound method: that is a reference cycle, and an old
+        # index (with its whole knowledge) would then wait for the garbage collector.
+        self._expansions: dict[str, tuple[_Expansion, ...]] = {}
         self._common = common_stems()
         self._generic = frozenset(stem(w) for w in GENERIC_WORDS)
         self._scoped = np.array([bool(e.scope) for e in self.entries], dtype=bool)
@@ -135,12 +137,14 @@ class SearchIndex:
         }
         fields: list[list[int]] = []  # term ids per entry and field, in the order of _WEIGHTS
         phrases: list[list[list[int]]] = []  # per entry: keywords and title of 2+ terms
-        topic_words: set[str] = set()  # as typed, folded at the end
+        topic_texts: set[str] = set()  # titles and keywords as typed, folded at the end
+        short = _Phrases(ids)  # keywords repeat across entries
         for entry in self.entries:
-            keywords = [ids.of(k) for k in entry.keywords]
-            title = ids.of(entry.title)
+            keywords = [short[k] for k in entry.keywords]
+            title = short[entry.title]
             phrases.append([p for p in (*keywords, title) if len(p) >= 2])
-            topic_words.update(entry.title.split(), *(k.split() for k in entry.keywords))
+            topic_texts.update(entry.keywords)
+            topic_texts.add(entry.title)
             fields += (
                 title,
                 list(chain.from_iterable(keywords)),
@@ -172,7 +176,7 @@ class SearchIndex:
             self._idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
 
         self._phrases = [[tuple(terms[i] for i in phrase) for phrase in own] for own in phrases]
-        topics = set(chain.from_iterable(map(word_tokens, topic_words)))
+        topics = set(tokens(" ".join(topic_texts)))
         return ids.words(), topics
 
     @staticmethod
@@ -273,6 +277,15 @@ class SearchIndex:
         scoped.sort(key=lambda e: (e.category != "polizei", e.title))
         return [Hit(e, 1.0, 1.0) for e in scoped[:MAX_CHOICES]]
 
+    def _expand(self, term: str) -> tuple[_Expansion, ...]:
+        """The expansions of ``term``, remembered (up to _EXPANSIONS_KEPT question words)."""
+        found = self._expansions.get(term)
+        if found is None:
+            if len(self._expansions) >= _EXPANSIONS_KEPT:
+                self._expansions.clear()
+            found = self._expansions[term] = self._expand_uncached(term)
+        return found
+
     def _expand_uncached(self, term: str) -> tuple[_Expansion, ...]:
         found: dict[str, float] = {}
 
@@ -363,6 +376,18 @@ class _TermIds(dict[str, tuple[int, ...]]):
     def words(self) -> set[str]:
         """Every folded word seen, stopwords included."""
         return set(chain.from_iterable(map(word_tokens, self)))
+
+
+class _Phrases(dict[str, list[int]]):
+    """Term ids of short texts (keywords, titles), each text looked up once."""
+
+    def __init__(self, ids: _TermIds) -> None:
+        super().__init__()
+        self._ids = ids
+
+    def __missing__(self, text: str) -> list[int]:
+        found = self[text] = self._ids.of(text)
+        return found
 
 
 def _compound_factor(term: str, candidate: str) -> float:
