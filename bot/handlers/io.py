@@ -98,7 +98,7 @@ async def acknowledge(
     acknowledgement is a courtesy, and what the button does must not depend on it.
     """
     try:
-        await query.answer(text, show_alert=alert)
+        await query.answer(text, show_alert=True if alert else None)  # as Telegram's default
     except BadRequest as exc:
         log.info("button press %s not acknowledged: %s", query.id, exc.message)
 
