@@ -142,7 +142,7 @@ def refused(offers: Iterable[Offer]) -> int:
         for o in offers
         if o.final is not None
         and o.final.method == "answerCallbackQuery"
-        and "show_alert" in o.final.params
+        and str(o.final.params.get("show_alert", "")).lower() == "true"
     )
 
 

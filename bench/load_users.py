@@ -294,7 +294,7 @@ class Reporter:
             try:
                 await self._report(person, number, run)
             except Stuck as exc:
-                run.problem = str(exc)
+                run.problem = f"user {person.user.id}, report {number + 1}: {exc}"
             runs.append(run)
         return runs
 
@@ -309,7 +309,8 @@ class Reporter:
     def _pick(self, request: RecordedRequest, prefix: str, step: str) -> str:
         choices = [b for b in buttons(request) if b.startswith(prefix)]
         if not choices:
-            raise Stuck(f"{step}: no {prefix!r} button in {buttons(request)}")
+            text = str(request.params.get("text") or "")[:120]
+            raise Stuck(f"{step}: no {prefix!r} button in {buttons(request)} ({text!r})")
         return self.rng.choice(choices)
 
     async def _report(self, person: Person, number: int, run: EscalationRun) -> None:
