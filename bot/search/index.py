@@ -52,6 +52,9 @@ _SCOPE_BOOST = 1.5  # an entry scoped to the named place beats a general one
 _UNPLACED_SCOPED = 0.5  # without a place, general entries beat town-specific ones
 _PHRASE_BONUS = 0.6  # per whole keyword phrase found in the question
 _EXPANSIONS_KEPT = 8192
+# Longer unknown words one typo from a stopword are usually words of their own
+# ("madchen" is not "machen"): only short ones count as a mistyped stopword.
+_MAX_TYPO_STOPWORD = 5
 _RANKED = 64  # entries kept per question after scoring; the rest never reach a user
 
 # Decisions, tuned on tests/eval/questions.yaml (see docs/benchmarks.md). An answer needs
@@ -217,7 +220,7 @@ class SearchIndex:
 
     def _misspelt_stopword(self, word: str) -> bool:
         """'wass' or 'fur' typed for 'was' or 'für': an unknown word one typo from a stopword."""
-        if len(word) < 3 or stem(word) in self._vocab_set:
+        if not 3 <= len(word) <= _MAX_TYPO_STOPWORD or stem(word) in self._vocab_set:
             return False
         return bool(process.extractOne(word, STOPWORDS, scorer=OSA.distance, score_cutoff=1))
 

@@ -155,3 +155,12 @@ def test_json_format_is_the_documented_contract(shipped: Assistant) -> None:
     results = data["results"]
     assert isinstance(results, list) and 1 <= len(results) <= 5
     assert set(results[0]) == {"id", "title", "score"}
+
+
+def test_mistyped_short_stopwords_are_dropped_but_longer_lookalikes_are_words(
+    shipped: Assistant,
+) -> None:
+    # "wass" is "was" mistyped: it must not count as a word the knowledge lacks.
+    assert shipped.index.search("wass tun bei suizid").words == ["suizid"]
+    # "sachen" is one letter from the stopword "machen" but a word of its own.
+    assert shipped.index.search("sachen gestohlen").words == ["sachen", "gestohlen"]
