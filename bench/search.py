@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -62,6 +63,7 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 TOP1, TOP3, DECLINED, LEAD = 0.95, 0.99, 0.90, 0.20
 P99_MS = {1_000: 5.0, 10_000: 20.0}
 LOAD_SIZE, LOAD_S = 10_000, 3.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,35 +281,33 @@ def _reload_after_edit(directory: Path) -> Build:
     content = yaml.safe_load(text)
     content["entries"][0]["text"] += " Geändert."
     edited.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
-    gc.collect()
-    wall, cpu = time.perf_counter(), time.process_time()
-    knowledge = _load(directory, cache)
-    loaded_wall, loaded_cpu = time.perf_counter(), time.process_time()
-    Assistant.build_index(knowledge)
-    edited.write_text(text, encoding="utf-8")
-    return Build(
-        load_s=loaded_wall - wall,
-        index_s=time.perf_counter() - loaded_wall,
-        load_cpu_s=loaded_cpu - cpu,
-        index_cpu_s=time.process_time() - loaded_cpu,
-    )
+    try:
+        _, build = _timed(lambda: _load(directory, cache), Assistant.build_index)
+    finally:
+        edited.write_text(text, encoding="utf-8")
+    return build
 
 
 def _build(directory: Path, size: int) -> tuple[Assistant, Build]:
+    assistant, build = _timed(lambda: _load(directory), _assistant)
+    if len(assistant.knowledge.entries) != size:
+        raise RuntimeError(f"expected {size} entries, loaded {len(assistant.knowledge.entries)}")
+    return assistant, build
+
+
+def _timed(load: Callable[[], Knowledge], index: Callable[[Knowledge], T]) -> tuple[T, Build]:
+    """``index(load())``, timed in its two parts (after a collection of earlier garbage)."""
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
-    knowledge = _load(directory)
+    knowledge = load()
     loaded_wall, loaded_cpu = time.perf_counter(), time.process_time()
-    assistant = _assistant(knowledge)
-    build = Build(
+    built = index(knowledge)
+    return built, Build(
         load_s=loaded_wall - wall,
         index_s=time.perf_counter() - loaded_wall,
         load_cpu_s=loaded_cpu - cpu,
         index_cpu_s=time.process_time() - loaded_cpu,
     )
-    if len(knowledge.entries) != size:
-        raise RuntimeError(f"expected {size} entries, loaded {len(knowledge.entries)}")
-    return assistant, build
 
 
 @contextlib.contextmanager
