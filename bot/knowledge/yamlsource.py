@@ -104,7 +104,8 @@ class LineMap:
 
 def parse_yaml(text: str) -> tuple[Any, LineMap]:
     """Parse one YAML document into plain data plus a :class:`LineMap`."""
-    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+    # At most 4 bytes per character: only a long text needs encoding to know its size.
+    if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         raise YamlSourceError(1, f"Datei ist größer als {MAX_BYTES // 1024} KiB")
     if "\x00" in text:
         raise YamlSourceError(1, "Datei enthält Binärdaten (NUL-Zeichen), kein YAML")
