@@ -100,7 +100,6 @@ class SearchIndex:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self.entries: list[Entry] = list(knowledge.entries.values())
-        self._phrases: list[list[tuple[str, ...]]] = []
         ordinary, topics = self._build()
         self._vocab = sorted(self._postings)
         self._vocab_set = frozenset(self._vocab)
@@ -178,7 +177,10 @@ class SearchIndex:
             self._postings[term] = (docs[start:end], norms[start:end])
             self._idf[term] = math.log(1 + (n - (end - start) + 0.5) / (end - start + 0.5))
 
-        self._phrases = [[tuple(terms[i] for i in phrase) for phrase in own] for own in phrases]
+        # Per entry: its keywords and title of two or more content words, as stems.
+        self._phrases: list[list[tuple[str, ...]]] = [
+            [tuple(terms[i] for i in phrase) for phrase in own] for own in phrases
+        ]
         topics = set(tokens(" ".join(topic_texts)))
         return ids.words(), topics
 
