@@ -98,7 +98,8 @@ def bulk_allocation() -> Iterator[None]:
     collector would otherwise rescan all of them in its next full collections (a pause of
     a second at 10,000 entries). Frozen objects are still freed by reference counting when
     dropped; knowledge and index hold no reference cycles for that reason
-    (tests/knowledge/test_memory.py).
+    (tests/knowledge/test_memory.py). Cyclic garbage of other code that is waiting for a
+    collection at that moment is frozen too (in the bot little, and once per reload).
     """
     enabled = gc.isenabled()
     gc.disable()
