@@ -27,7 +27,9 @@ class StorageError(RuntimeError):
 
 
 class Database:
-    """A single aiosqlite connection; all writes go through :meth:`transaction`."""
+    """A single aiosqlite connection; every write holds its lock (:meth:`transaction` for
+    several statements, :meth:`execute` for one), so none lands inside another's transaction.
+    """
 
     def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
         self.path = path
