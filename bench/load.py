@@ -35,13 +35,11 @@ import random
 import shlex
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,7 +63,13 @@ from bench.load_users import (
     flood,
     open_loop,
 )
-from bench.report import cpu_model, load_average, write_section
+from bench.report import (
+    code_revision,
+    cpu_model,
+    load_average,
+    package_version,
+    write_section,
+)
 from bot.config import Settings
 from bot.evaluation import read_questions
 from tests.botapi import FakeBotApi, User
@@ -452,10 +456,11 @@ def _pin_harness() -> tuple[int | None, str]:
 
 def _machine(pinning: str, started: dt.datetime, load_before: str) -> list[str]:
     return [
-        f"Date: {started:%Y-%m-%d %H:%M} UTC; bot code: {_revision()}",
+        f"Date: {started:%Y-%m-%d %H:%M} UTC; bot code: {code_revision()}",
         f"Machine: {cpu_model()}, {os.cpu_count()} cores; {platform.system()} "
         f"{platform.release()}; Python {platform.python_version()}; "
-        f"python-telegram-bot {_version('python-telegram-bot')}, aiohttp {_version('aiohttp')}",
+        f"python-telegram-bot {package_version('python-telegram-bot')}, "
+        f"aiohttp {package_version('aiohttp')}",
         f"{pinning}; load average {load_before} at the start, {load_average()} at the end",
     ]
 
@@ -481,32 +486,6 @@ def _setup(plan: Plan, questions: int) -> list[str]:
         f"second for {plan.flood_seconds:g} s without waiting for answers, while the others "
         f"keep the open-loop mix at {plan.rate:g}/s.",
     ]
-
-
-def _revision() -> str:
-    """The commit measured, and whether bot/ or knowledge/ had uncommitted changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "bot", "knowledge"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown (no git)"
-    if not head:
-        return "unknown (not a git checkout)"
-    return f"commit {head}" + (" with uncommitted changes in bot/ or knowledge/" if dirty else "")
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
-"""What every benchmark report needs: the machine it ran on and its section of the docs."""
+"""What every benchmark report needs: the machine and code it ran on, and its section of
+the docs."""
 
 from __future__ import annotations
 
 import os
 import platform
+import subprocess
+from importlib import metadata
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DOCS_INTRO = """# Benchmarks
 
@@ -48,3 +53,35 @@ def write_section(path: Path, name: str, section: str) -> None:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def code_revision() -> str:
+    """The commit measured, and whether bot/ or knowledge/ differed from it (read-only git)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "bot", "knowledge"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (no git)"
+    if not changed:
+        return f"commit {head}"
+    files = ", ".join(line[3:] for line in changed)
+    return f"commit {head} plus uncommitted changes in {files}"
+
+
+def package_version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"

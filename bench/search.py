@@ -22,13 +22,11 @@ import os
 import platform
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -44,7 +42,13 @@ from bench.baselines import (
     answerer,
     tune_cutoff,
 )
-from bench.report import cpu_model, load_average, write_section
+from bench.report import (
+    code_revision,
+    cpu_model,
+    load_average,
+    package_version,
+    write_section,
+)
 from bench.synthetic import write_knowledge
 from bot.assistant import Assistant
 from bot.clock import Clock
@@ -365,9 +369,9 @@ def _report(
         f"- Date: {started:%Y-%m-%d %H:%M} UTC",
         f"- Machine: {cpu_model()}, {os.cpu_count()} CPUs, {platform.system()} "
         f"{platform.release()}; {machine}",
-        f"- Code: {_code_version()}",
+        f"- Code: {code_revision()}",
         f"- Python {platform.python_version()} ({platform.python_implementation()}); "
-        + ", ".join(f"{p} {_version(p)}" for p in ("rapidfuzz", "rank-bm25", "PyYAML")),
+        + ", ".join(f"{p} {package_version(p)}" for p in ("rapidfuzz", "rank-bm25", "PyYAML")),
         f"- Questions: tests/eval/questions.yaml ({_counts(eval_questions)}) and "
         f"bench/holdout.yaml ({_counts(holdout)})",
         "",
@@ -567,38 +571,6 @@ def _failures(report: Report) -> list[str]:
 def _counts(questions: Sequence[Question]) -> str:
     unanswerable = sum(q.expect is None for q in questions)
     return f"{len(questions)} questions, {unanswerable} unanswerable"
-
-
-def _code_version() -> str:
-    """The commit measured, and whether bot/ or knowledge/ differed from it (read-only git)."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "bot", "knowledge"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (no git)"
-    if not changed:
-        return f"commit {head}"
-    files = ", ".join(line[3:] for line in changed)
-    return f"commit {head} plus uncommitted changes in {files}"
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 if __name__ == "__main__":
