@@ -432,8 +432,8 @@ async def confirm_command(update: Update, context: BotContext) -> None:
     )
     actor_id, actor_name = _actor(update, context)
     try:
-        revision, _ = await manager.apply(
-            manager.propose(file, new_text), actor_id=actor_id, actor_name=actor_name, source="edit"
+        revision, _ = await manager.change(
+            file, new_text, actor_id=actor_id, actor_name=actor_name, source="edit"
         )
     except ChangeRefused as exc:
         await send(

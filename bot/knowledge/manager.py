@@ -121,27 +121,45 @@ class KnowledgeManager:
 
         The proposal is validated again under the lock: the disk may have changed since.
         """
+        return await self.change(
+            proposal.file,
+            proposal.new_text,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            source=source,
+        )
+
+    async def change(
+        self,
+        file: str,
+        new_text: str | None,
+        *,
+        actor_id: int | None,
+        actor_name: str | None,
+        source: str,
+    ) -> tuple[int, Review]:
+        """Validate, write, record and swap in one step (:class:`ChangeRefused` if invalid)."""
         async with self._lock:
             # Parsing and indexing a large knowledge base takes a while: in a worker thread,
             # so the bot keeps answering meanwhile.
-            fresh = await asyncio.to_thread(self.propose, proposal.file, proposal.new_text)
+            fresh = await asyncio.to_thread(self.propose, file, new_text)
             if fresh.result.knowledge is None:
                 raise ChangeRefused(fresh.result.errors)
             index = await asyncio.to_thread(Assistant.build_index, fresh.result.knowledge)
-            path = self.directory / proposal.file
+            path = self.directory / file
             old_text = path.read_text(encoding="utf-8") if path.exists() else None
             revision_id = await self.revisions.begin(
                 now=self.clock.now(),
                 actor_id=actor_id,
                 actor_name=actor_name,
                 source=source,
-                file=proposal.file,
+                file=file,
                 old_content=old_text,
-                new_content=proposal.new_text,
+                new_content=new_text,
                 summary=fresh.review.summary(),
             )
             try:
-                _write_atomically(path, proposal.new_text)
+                _write_atomically(path, new_text)
             except OSError:
                 await self.revisions.finish(revision_id, applied=False)
                 raise
@@ -162,9 +180,12 @@ class KnowledgeManager:
         revision = await self.revisions.get(revision_id)
         if revision is None or revision.state != "applied":
             raise KeyError(revision_id)
-        proposal = self.propose(revision.file, revision.old_content)
-        return await self.apply(
-            proposal, actor_id=actor_id, actor_name=actor_name, source="rollback"
+        return await self.change(
+            revision.file,
+            revision.old_content,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            source="rollback",
         )
 
     # -- changes made directly on disk -------------------------------------------------------
