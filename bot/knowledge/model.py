@@ -59,7 +59,22 @@ class Contact(_Strict):
     after_hours: Id | None = Field(
         default=None, description="Id of the entry to point to while this contact is closed."
     )
-    source: Text | None = Field(default=None, description="Where these facts come from.")
+    source: Text | None = Field(
+        default=None,
+        description="Where these facts come from: the public page's address or the internal "
+        "document's name.",
+    )
+    verified: dt.date | None = Field(
+        default=None, description="Date this contact's facts were last checked at the source."
+    )
+
+    @field_validator("verified", mode="before")
+    @classmethod
+    def _date_only(cls, value: object) -> object:
+        # YAML gives a date for 2026-11-01; refuse datetimes and numbers instead of coercing.
+        if isinstance(value, dt.datetime | int | float):
+            raise ValueError("expected a date like 2026-11-01")
+        return value
 
     @field_validator("phone")
     @classmethod
