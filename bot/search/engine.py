@@ -51,9 +51,9 @@ LEXICAL_WEIGHT = 3.0
 FULL_COVERAGE = 0.7  # lexical coverage at which a lexical score counts fully
 NAMES_PLACE_BONUS = 0.5  # the entry's title names the asked town
 URGENT_BONUS = 1.0  # danger: emergency entries first
-AGREE_GAP = 0.04  # semantic best over the median, enough when lexical agrees
-ALONE_GAP = 0.06  # … enough on its own
-ALONE_MIN = 0.80  # and the least similarity for that
+AGREE_GAP = 0.06  # semantic best over the median, enough when lexical agrees
+ALONE_GAP = 0.09  # … enough on its own
+ALONE_MIN = 0.83  # and the least similarity for that
 _CANDIDATES = 64
 
 
