@@ -40,7 +40,9 @@ class FillReport:
 
 def _candidates(gazetteer: Gazetteer, name: str) -> list[Town]:
     return [
-        t for t in gazetteer.named(name) if t.country == "DE" and DISTRICT_BOX.contains(t.lat, t.lon)
+        t
+        for t in gazetteer.named(name)
+        if t.country == "DE" and DISTRICT_BOX.contains(t.lat, t.lon)
     ]
 
 

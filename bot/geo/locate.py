@@ -103,9 +103,7 @@ def resolve(knowledge: Knowledge, gazetteer: Gazetteer, lat: float, lon: float) 
     if other is not None and best_km > CERTAIN_WITHIN_KM:
         other_km = distance_km(lat, lon, other.lat, other.lon)
         if other_km <= best_km * UNCERTAIN_RATIO:
-            return Resolution(
-                "between", best.place, best.part, other.place, distance_km=best_km
-            )
+            return Resolution("between", best.place, best.part, other.place, distance_km=best_km)
     return Resolution("near", best.place, best.part, distance_km=best_km)
 
 
@@ -144,9 +142,7 @@ def responsible(assistant: Assistant, place: Place, now: dt.datetime) -> Respons
     return Responsible(place, police, contacts, _scoped(assistant, "team", TEAM_CATEGORY, place))
 
 
-def locate(
-    assistant: Assistant, gazetteer: Gazetteer, lat: float, lon: float
-) -> LocationAnswer:
+def locate(assistant: Assistant, gazetteer: Gazetteer, lat: float, lon: float) -> LocationAnswer:
     """The full answer to a shared location."""
     now = assistant.clock.now()
     resolution = resolve(assistant.knowledge, gazetteer, lat, lon)
@@ -156,6 +152,6 @@ def locate(
     alternative = None
     if resolution.alternative is not None:
         other = responsible(assistant, resolution.alternative, now)
-        if other.police is not None and (main.police is None or other.police != main.police):
+        if other.police is not None and (main.police is None or other.police.id != main.police.id):
             alternative = other
     return LocationAnswer(resolution, main, alternative, now)
