@@ -170,7 +170,7 @@ class Place(_Strict):
     @model_validator(mode="after")
     def _both_coordinates(self) -> Place:
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("lat and lon only together")
+            raise ValueError("lat und lon nur zusammen angeben")
         return self
 
 
