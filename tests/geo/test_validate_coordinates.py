@@ -41,12 +41,12 @@ def test_swapped_coordinates_are_an_error(make_knowledge: MakeKnowledge) -> None
 
 
 def test_part_outside_the_district_is_an_error(make_knowledge: MakeKnowledge) -> None:
-    extra = "    parts:\n      - {name: Straßburg, lat: 48.58392, lon: 7.5}\n"
+    extra = "    parts:\n      - {name: Testort, lat: 48.58392, lon: 7.5}\n"
     result = load_knowledge(
         make_knowledge({"places.yaml": with_hausach(extra)}), today=dt.date(2026, 11, 25)
     )
     messages = [str(p) for p in result.errors]
-    assert len(messages) == 1 and "Hausach-Straßburg" in messages[0], messages
+    assert len(messages) == 1 and "Hausach-Testort" in messages[0], messages
 
 
 def test_lat_without_lon_is_an_error(make_knowledge: MakeKnowledge) -> None:
