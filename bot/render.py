@@ -247,7 +247,7 @@ class Renderer:
         blocks = [heading, texts.EMERGENCY_SHORT]
         rows: list[list[Button]] = []
         if main.police is not None:
-            blocks.append(texts.LOCATION_POLICE)
+            blocks.append(texts.LOCATION_POLICE.format(title=esc(main.police.title)))
             for view in main.police_contacts:
                 block, _after_hours = self._contact(view, answer.now)
                 blocks.append(block)
@@ -276,10 +276,14 @@ class Renderer:
             rows.append(
                 [Button(_short(main.team.title), Action(actions.OPEN_ENTRY, (main.team.id,)))]
             )
-        save = texts.LOCATION_SAVE_BUTTON.format(place=place.name)
-        rows.append(
-            [Button(_short(save), Action(actions.SAVE_LOCATED, (actions.digest(place.name),)))]
-        )
+        # Uncertain: either town may be saved, each with its own tap.
+        candidates = [place]
+        if resolution.certainty == "between" and resolution.alternative is not None:
+            candidates.append(resolution.alternative)
+        for candidate in candidates:
+            save = texts.LOCATION_SAVE_BUTTON.format(place=candidate.name)
+            action = Action(actions.SAVE_LOCATED, (actions.digest(candidate.name),))
+            rows.append([Button(_short(save), action)])
         return Reply("\n\n".join(blocks), rows)
 
 

@@ -467,7 +467,7 @@ LOCATION_UNKNOWN = (
     "📍 Ich kann den Standort keinem Ort zuordnen: im Wissen sind keine Koordinaten hinterlegt. "
     "Schreib mir den Namen der Gemeinde."
 )
-LOCATION_POLICE = "👮 <b>Zuständige Polizei</b>"
+LOCATION_POLICE = "👮 Zuständige Polizei: <b>{title}</b>"
 LOCATION_NO_POLICE = "👮 Eine zuständige Polizeidienststelle ist für {place} nicht hinterlegt."
 LOCATION_ALTERNATIVE_POLICE = "Falls du in {place} bist: {title}"
 LOCATION_TEAM = "👥 Team: {title}"

@@ -23,6 +23,7 @@ HAUSACH = (48.2850, 8.1790)
 ACHERN = (48.6300, 8.0750)
 ETTENHEIM = (48.2560, 7.8130)
 GENGENBACH_OHLSBACH = (48.41849, 8.00408)  # midway between the two town centres
+LAHR_HOHBERG = (48.3316, 7.8843)  # between towns of two police districts
 STRASBOURG = (48.58392, 7.74553)  # GeoNames: Strasbourg, FR
 FREIBURG = (47.9959, 7.85222)  # GeoNames: Freiburg, DE (another district)
 KEHL = (48.5730, 7.8152)
@@ -165,3 +166,21 @@ def test_reply_names_the_part_the_municipality_and_offers_consent(
     assert "Gemeinde: Neuried" in text
     labels = [b.label for row in reply.buttons for b in row]
     assert "Als meinen Ort speichern: Neuried" in labels
+
+
+def test_between_towns_of_two_stations_names_the_other_station_too(
+    shipped: Assistant, towns: Gazetteer
+) -> None:
+    answer = locate(shipped, towns, *LAHR_HOHBERG)
+    assert answer.resolution.certainty == "between"
+    assert answer.responsible is not None and answer.responsible.police is not None
+    assert answer.alternative is not None and answer.alternative.police is not None
+    assert {answer.responsible.police.id, answer.alternative.police.id} == {
+        "polizei-lahr",
+        "polizei-offenburg",
+    }
+    reply = Renderer(shipped).location(answer)
+    labels = [b.label for row in reply.buttons for b in row]
+    assert "Als meinen Ort speichern: Lahr" in labels
+    assert "Als meinen Ort speichern: Hohberg" in labels
+    assert "Falls du in" in to_plain(reply.html)
