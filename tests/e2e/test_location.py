@@ -59,6 +59,8 @@ def test_location_near_a_village_part_answers_with_its_station_and_team(
     # Shown, never stored: the place is only saved with the button.
     shared_bot.sync(worker)
     assert shared_bot.query("SELECT place FROM users WHERE user_id = ?", worker.id) == [(None,)]
+    # Nor are the coordinates logged.
+    assert "48.4325" not in shared_bot.log() and "7.811" not in shared_bot.log()
 
 
 def test_kehl_centre_is_kehl(shared_bot: BotProcess, shipped: Assistant) -> None:
