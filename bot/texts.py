@@ -452,6 +452,8 @@ SEMANTIC_OFF = "Hinweis: Die Bedeutungssuche ist aus, ich suche nur nach Wörter
 SEMANTIC_OFF_ADMIN = (
     "⚠️ Die Bedeutungssuche konnte nicht starten; der Bot antwortet nur über die Wortsuche "
     "(lange Sätze und andere Sprachen werden schlechter verstanden). Grund: {reason}"
+)
+
 # --- location (issue 14)
 LOCATION_BUTTON = "📍 Standort senden"
 LOCATION_OFFER = (
