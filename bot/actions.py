@@ -34,6 +34,7 @@ TOPIC = "c"  # (category_id, page)
 EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
 INVITE = "i"  # (role,)
+CARD = "ka"  # () the language menu of the emergency card | (lang,) the card
 # Escalations (all start with "x" so the conversation can claim its own buttons).
 ESCALATE = "x"  # () start reporting
 ESC_KIND = "xk"  # (kind,)

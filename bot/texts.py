@@ -445,3 +445,34 @@ def weekday_time(when: dt.datetime, now: dt.datetime) -> str:
 
 def german_date(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
+
+
+# --- cards (issue 14) -----------------------------------------------------------------------
+CARD_BUTTON = "🆘 Notfallkarte"
+CARD_MENU = (
+    "🆘 <b>Notfallkarte</b>: In welcher Sprache? Die Karte kannst du zeigen oder an die "
+    "Person weiterleiten."
+)
+CARD_NONE = "Im Wissen sind keine Notfallkarten hinterlegt."
+CARD_SENT = "🆘 Notfallkarte auf {language}: Zeig sie oder leite sie weiter."
+CARD_NOT_CHECKED = (
+    "⚠️ Übersetzung noch nicht geprüft: Keine Muttersprachlerin und kein Muttersprachler hat "
+    "diesen Text bisher kontrolliert. Die Nummern sind dieselben wie auf der deutschen Karte."
+)
+CARD_NO_PLACE = "Tipp: Mit /ort legst du deinen Ort fest, dann steht dein Team mit auf der Karte."
+CARD_TEAM = "Ihr Integrationsmanagement"
+CARD_LANGUAGES = {
+    "de": "Deutsch",
+    "ar": "Arabisch",
+    "uk": "Ukrainisch",
+    "ru": "Russisch",
+    "tr": "Türkisch",
+    "fa": "Farsi/Dari",
+    "en": "Englisch",
+    "fr": "Französisch",
+}
+CARD_PRINT_FOOTER = "Notfallkarte · {language} · caseworker-bot, Wissensstand {version}"
+CARD_CLI_UNKNOWN_LANGUAGE = "Eine Karte in »{lang}« gibt es nicht. Vorhanden: {known}"
+CARD_CLI_BAD_SUFFIX = "Die Ausgabe muss auf .pdf oder .png enden: {out}"
+CARD_CLI_WRITTEN = "Geschrieben: {out}"
+CARD_CLI_UNKNOWN_PLACE = "Den Ort »{place}« kenne ich nicht."
