@@ -126,6 +126,7 @@ HELP = TOUR + (
     "\n\n<b>Befehle</b>\n"
     "/themen – Wissen nach Bereichen\n"
     "/notfall – Notfallkontakte\n"
+    "/karte – Notfallkarte in der Sprache der Person\n"
     "/ort – deinen Ort festlegen\n"
     "/hilfe – diese Hilfe"
 )
@@ -147,6 +148,7 @@ ADMINS_ONLY = "Das dürfen nur Admins."
 # Command menu descriptions (Telegram shows these in the / menu).
 COMMANDS = (
     ("notfall", "Notfallkontakte, ein Tipp"),
+    ("karte", "Notfallkarte in der Sprache der Person"),
     ("themen", "Wissen nach Bereichen"),
     ("ort", "Deinen Ort festlegen"),
     ("hilfe", "Was der Bot kann"),

@@ -150,14 +150,13 @@ def card_html(content: CardContent) -> str:
     return "\n\n".join("\n".join(p) for p in paragraphs)
 
 
-def caseworker_note(card: Card, has_place: bool) -> Reply:
-    """For the caseworker only (replaces the language menu): what was sent, and whether a
-    native speaker has checked the translation."""
+def caseworker_note(knowledge: Knowledge, card: Card, has_place: bool) -> Reply:
+    """For the caseworker only (replaces the language menu, whose buttons stay for another
+    language): what was sent, and whether a native speaker has checked the translation."""
     name = texts.CARD_LANGUAGES.get(card.lang, card.language)
     lines = [texts.CARD_SENT.format(language=esc(name))]
     if not card.checked_by_native_speaker:
         lines.append(texts.CARD_NOT_CHECKED)
     if not has_place:
         lines.append(texts.CARD_NO_PLACE)
-    return Reply("\n\n".join(lines))
-
+    return Reply("\n\n".join(lines), language_menu(knowledge).buttons)
