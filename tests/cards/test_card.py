@@ -7,6 +7,7 @@ from bot.assistant import Assistant
 from bot.cards.bidi import LRM, RLM
 from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
 from bot.cards.numbers import phone_numbers
+from bot.console import ConsoleChat
 from bot.render import Renderer, to_plain
 from tests.botapi import rules
 
@@ -98,3 +99,19 @@ def test_urgent_answers_offer_the_card(shipped: Assistant) -> None:
     assert actions.encode(card_row[0].action) == "ka"
     calm = renderer.answer(shipped.answer("dolmetscher"))
     assert texts.CARD_BUTTON not in [b.label for row in calm.buttons for b in row]
+
+
+def test_console_shows_menu_card_and_note(shipped: Assistant) -> None:
+    chat = ConsoleChat(shipped, Renderer(shipped))
+    menu = chat.handle("/karte") or ""
+    assert "[2] العربية · Arabisch" in menu
+    arabic = chat.handle("2") or ""
+    assert f"{RLM}{LRM}116 016{LRM} – " in arabic
+    assert to_plain(texts.CARD_NOT_CHECKED) in arabic
+    assert "Team Kinzigtal" not in arabic and to_plain(texts.CARD_NO_PLACE) in arabic
+    chat.handle("/ort Lahr")
+    german = chat.handle("/karte de") or ""
+    assert german.startswith("🆘 Notruf")
+    assert "Team Lahr Umland" in german
+    assert to_plain(texts.CARD_NOT_CHECKED) not in german
+    assert chat.handle("/karte xx") == texts.OUTDATED_BUTTON
