@@ -34,7 +34,8 @@ TOPIC = "c"  # (category_id, page)
 EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
 INVITE = "i"  # (role,)
-CARD = "ka"  # () the language menu of the emergency card | (lang,) the card
+# Emergency card ("Notfallkarte"; "ka" is the knowledge editor's): () menu | (lang,) a card.
+CARD = "nk"
 # Escalations (all start with "x" so the conversation can claim its own buttons).
 ESCALATE = "x"  # () start reporting
 ESC_KIND = "xk"  # (kind,)

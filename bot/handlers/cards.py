@@ -19,7 +19,7 @@ from bot.render import Reply
 
 log = logging.getLogger(__name__)
 
-# The button kind this module claims (see bot/app.py): "ka" alone or "ka|LANG".
+# The button kind this module claims (see bot/app.py): "nk" alone or "nk|LANG".
 BUTTON_PATTERN = rf"^{actions.CARD}(\|[a-z]{{2,3}})?$"
 
 

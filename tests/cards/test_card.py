@@ -96,7 +96,7 @@ def test_urgent_answers_offer_the_card(shipped: Assistant) -> None:
     urgent = renderer.answer(shipped.answer("klient suizid was tun"))
     assert [texts.CARD_BUTTON] in [[b.label for b in row] for row in urgent.buttons]
     card_row = next(row for row in urgent.buttons if row[0].label == texts.CARD_BUTTON)
-    assert actions.encode(card_row[0].action) == "ka"
+    assert actions.encode(card_row[0].action) == "nk"
     calm = renderer.answer(shipped.answer("dolmetscher"))
     assert texts.CARD_BUTTON not in [b.label for row in calm.buttons for b in row]
 

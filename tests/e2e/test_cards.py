@@ -28,7 +28,7 @@ def test_arabic_card_has_the_numbers_of_the_german_card(shared_bot: BotProcess) 
     menu = shared_bot.ask_one(worker, "/karte")
     assert menu.plain_text == shown(texts.CARD_MENU)
     assert [b.callback_data for b in menu.flat_buttons][:8] == [
-        "ka|de", "ka|ar", "ka|uk", "ka|ru", "ka|tr", "ka|fa", "ka|en", "ka|fr",
+        "nk|de", "nk|ar", "nk|uk", "nk|ru", "nk|tr", "nk|fa", "nk|en", "nk|fr",
     ]  # fmt: skip
 
     assert shared_bot.press(worker, menu, "Arabisch") == ""
@@ -77,5 +77,5 @@ def test_urgent_answer_offers_the_card(shared_bot: BotProcess) -> None:
 def test_forged_card_buttons_are_outdated(shared_bot: BotProcess) -> None:
     worker = new_user("Olaf", "Alt")
     shared_bot.register(worker)
-    answer = shared_bot.api.wait_for_callback_answer(shared_bot.forge_callback(worker, "ka|xx"))
+    answer = shared_bot.api.wait_for_callback_answer(shared_bot.forge_callback(worker, "nk|xx"))
     assert answer.text == texts.OUTDATED_BUTTON
