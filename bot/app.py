@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -51,6 +52,7 @@ from bot.handlers import (
 )
 from bot.handlers.context import BROADCASTER_KEY, SERVICES_KEY, BotContext
 from bot.handlers.processor import PerUserUpdateProcessor
+from bot.render import semantic_off_notice
 from bot.services import Services, create_services, load_assistant
 from bot.telegram_request import AiohttpRequest
 
@@ -194,8 +196,21 @@ def _post_init(
             services.assistant.knowledge.version,
             application.bot.username,
         )
+        if assistant.semantic_problem:
+            await _tell_admins(
+                application, settings, semantic_off_notice(assistant.semantic_problem)
+            )
 
     return post_init
+
+
+async def _tell_admins(application: Application, settings: Settings, text: str) -> None:  # type: ignore[type-arg]
+    """A start-up notice to every admin's private chat; an admin who cannot be reached is logged."""
+    for admin in settings.admin_user_ids:
+        try:
+            await application.bot.send_message(admin, text)
+        except TelegramError as exc:
+            log.warning("admin %s not told at start-up: %s", admin, exc)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

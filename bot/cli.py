@@ -22,7 +22,7 @@ from bot.evaluation import evaluate, read_questions
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.knowledge.model import json_schema
 from bot.render import Renderer, to_plain
-from bot.services import StartupError
+from bot.services import StartupError, semantic_stage
 from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
 from bot.storage.users import Role, UserStore
@@ -140,7 +140,17 @@ def _assistant(args: argparse.Namespace, settings: Settings) -> Assistant | None
             file=sys.stderr,
         )
         return None
-    return Assistant(result.knowledge, settings.clock(), settings.calendar())
+    meaning, unavailable = semantic_stage(settings)
+    if unavailable:
+        print(texts.SEMANTIC_OFF.format(reason=unavailable), file=sys.stderr)
+    return Assistant(
+        result.knowledge,
+        settings.clock(),
+        settings.calendar(),
+        meaning,
+        unavailable,
+        embed_now=None,
+    )
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:

@@ -372,3 +372,8 @@ def _pieces(markup: str, limit: int) -> list[tuple[str, list[str]]]:
                 words.append(word)
             result.append((" ", words))
     return result
+
+
+def semantic_off_notice(reason: str) -> str:
+    """For admins at start-up: the semantic stage is off, and why."""
+    return texts.SEMANTIC_OFF_ADMIN.format(reason=esc(reason))

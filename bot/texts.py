@@ -449,6 +449,14 @@ def german_date(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
+# --- semantic search (issue 10)
+SEMANTIC_OFF = "Hinweis: Die Bedeutungssuche ist aus, ich suche nur nach Wörtern ({reason})."
+SEMANTIC_OFF_ADMIN = (
+    "⚠️ Die Bedeutungssuche konnte nicht starten; der Bot antwortet nur über die Wortsuche "
+    "(lange Sätze und andere Sprachen werden schlechter verstanden). Grund: {reason}"
+)
+
+
 # --- cards (issue 14) -----------------------------------------------------------------------
 CARD_BUTTON = "🆘 Notfallkarte"
 CARD_MENU = (
