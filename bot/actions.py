@@ -33,6 +33,7 @@ TOPICS = "t"  # (page,)
 TOPIC = "c"  # (category_id, page)
 EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
+SAVE_LOCATED = "ol"  # (place digest,) "save the place of my shared location" (issue 14)
 INVITE = "i"  # (role,)
 # Emergency card ("Notfallkarte"; "ka" is the knowledge editor's): () menu | (lang,) a card.
 CARD = "nk"

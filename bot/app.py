@@ -45,6 +45,7 @@ from bot.handlers import (
     escalation,
     escalation_leads,
     knowledge,
+    location,
     place,
     questions,
     start,
@@ -129,12 +130,22 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
             CallbackQueryHandler(cards.button, pattern=cards.BUTTON_PATTERN),
             # (end of emergency card)
             MessageHandler(filters.Document.ALL, knowledge.upload),
+            # Shared locations (issue 14): the consent button and the location itself.
+            CallbackQueryHandler(location.save_place, pattern=r"^ol\|"),
+            MessageHandler(
+                filters.LOCATION & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+                location.shared,
+            ),
             CallbackQueryHandler(buttons.button),
             MessageHandler(
                 filters.REPLY & filters.TEXT & ~filters.COMMAND, escalation_leads.reply_or_question
             ),
             MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question),
         ]
+    )
+    # After the emergency menu (group 0), the one-tap location button (issue 14).
+    application.add_handler(
+        CommandHandler("notfall", location.offer, filters=filters.ChatType.PRIVATE), group=1
     )
     application.add_error_handler(errors.on_error)
 

@@ -114,6 +114,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
     export.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
+    places = commands.add_parser("places", help="places of the knowledge").add_subparsers(
+        dest="action", required=True
+    )
+    fill = with_knowledge(
+        places.add_parser(
+            "fill-coordinates", help="fill missing lat/lon from the bundled GeoNames data"
+        )
+    )
+    fill.add_argument("--dry-run", action="store_true", help="report only, change no file")
     return parser
 
 
@@ -404,6 +413,43 @@ async def _no_recipients() -> tuple[list[int], list[int]]:
     return [], []
 
 
+def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
+    """``places fill-coordinates``: coordinates from GeoNames, offline, into the lead's YAML."""
+    from bot.geo.fill import fill_coordinates
+    from bot.geo.geonames import GeoNamesError, gazetteer
+
+    directory = _knowledge_dir(args, settings)
+    try:
+        towns = gazetteer()
+    except GeoNamesError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    missing = 0
+    for path in sorted(directory.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if "places:" not in text:
+            continue
+        new_text, report = fill_coordinates(text, towns)
+        name = path.relative_to(directory)
+        for line in report.filled:
+            print(f"{name}: ergänzt {line}")
+        for line in report.parts:
+            print(f"{name}: Ortsteil ergänzt {line}")
+        for line in report.check:
+            print(f"{name}: PRÜFEN {line}")
+        for line in report.missing:
+            print(f"{name}: nicht gefunden: {line}")
+        missing += len(report.missing)
+        if new_text != text and not args.dry_run:
+            path.write_text(new_text, encoding="utf-8")
+    if missing:
+        print(
+            f"{missing} Orte ohne Koordinaten: bitte lat/lon von Hand eintragen "
+            "(z. B. aus der Gemeindeseite), dann 'caseworker-bot validate'."
+        )
+    return EXIT_OK
+
+
 _COMMANDS = {
     "validate": cmd_validate,
     "schema": cmd_schema,
@@ -415,5 +461,6 @@ _COMMANDS = {
     "backup": cmd_backup,
     "escalations": cmd_escalations,
     "report": cmd_report,
+    "places": cmd_places,
     "card": cmd_card,
 }
