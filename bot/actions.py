@@ -35,6 +35,8 @@ EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
 SAVE_LOCATED = "ol"  # (place digest,) "save the place of my shared location" (issue 14)
 INVITE = "i"  # (role,)
+# Emergency card ("Notfallkarte"; "ka" is the knowledge editor's): () menu | (lang,) a card.
+CARD = "nk"
 # Escalations (all start with "x" so the conversation can claim its own buttons).
 ESCALATE = "x"  # () start reporting
 ESC_KIND = "xk"  # (kind,)

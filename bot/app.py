@@ -39,6 +39,7 @@ from bot.handlers import (
     access,
     browse,
     buttons,
+    cards,
     deliver,
     errors,
     escalation,
@@ -124,6 +125,10 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
             CommandHandler("luecken", knowledge.gaps_command),
             CommandHandler("veraltet", knowledge.stale_command),
             CallbackQueryHandler(knowledge.upload_decided, pattern=r"^ku\|"),
+            # Emergency card in the client's language (issue 14): /karte and its buttons.
+            CommandHandler("karte", cards.card_command),
+            CallbackQueryHandler(cards.button, pattern=cards.BUTTON_PATTERN),
+            # (end of emergency card)
             MessageHandler(filters.Document.ALL, knowledge.upload),
             # Shared locations (issue 14): the consent button and the location itself.
             CallbackQueryHandler(location.save_place, pattern=r"^ol\|"),

@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=["gaps", "stale"])
     report.add_argument("--days", type=int, default=30, help="gaps: how far back (default 30)")
     with_knowledge(report)
+    card = with_knowledge(
+        commands.add_parser("card", help="print an emergency card (one-page PDF or PNG)")
+    )
+    card.add_argument("--lang", required=True, help="language of the card, e.g. ar, uk, fa")
+    card.add_argument("--out", required=True, type=Path, help="file to write: .pdf or .png")
+    card.add_argument("--place", help="town whose team the card names (default: none)")
     export = escalations.add_parser("export", help="export escalations of a period")
     export.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
     export.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
@@ -374,6 +380,35 @@ async def _report_gaps(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue 14: the client's emergency card for a notice board."""
+    from bot.cards.card import all_cards, build
+    from bot.cards.printable import footer_text, write_card
+
+    if args.out.suffix.lower() not in (".pdf", ".png"):
+        print(texts.CARD_CLI_BAD_SUFFIX.format(out=args.out), file=sys.stderr)
+        return EXIT_USAGE
+    assistant = _assistant(args, settings)
+    if assistant is None:
+        return EXIT_INVALID
+    cards = all_cards(assistant.knowledge)
+    card = cards.get(args.lang)
+    if card is None:
+        known = ", ".join(cards) or "-"
+        print(texts.CARD_CLI_UNKNOWN_LANGUAGE.format(lang=args.lang, known=known), file=sys.stderr)
+        return EXIT_USAGE
+    place = None
+    if args.place:
+        place = assistant.find_place(args.place)
+        if place is None:
+            print(texts.CARD_CLI_UNKNOWN_PLACE.format(place=args.place), file=sys.stderr)
+            return EXIT_USAGE
+    content = build(assistant, card, place)
+    write_card(content, args.out, footer=footer_text(content, assistant.knowledge.version))
+    print(texts.CARD_CLI_WRITTEN.format(out=args.out))
+    return EXIT_OK
+
+
 async def _no_recipients() -> tuple[list[int], list[int]]:
     return [], []
 
@@ -427,4 +462,5 @@ _COMMANDS = {
     "escalations": cmd_escalations,
     "report": cmd_report,
     "places": cmd_places,
+    "card": cmd_card,
 }

@@ -13,6 +13,7 @@ from typing import TextIO
 from bot import actions, texts
 from bot.actions import Action
 from bot.assistant import Assistant
+from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
 from bot.clock import parse_local_datetime
 from bot.knowledge.model import Place
 from bot.render import Renderer, Reply, to_plain
@@ -52,6 +53,7 @@ class ConsoleChat:
             "/notfall": lambda _: self._show(self.renderer.emergency(self.place)),
             "/ort": self._set_place,
             "/zeit": self._set_time,
+            "/karte": lambda lang: self._card(lang or None),
         }
         if command in handlers:
             return handlers[command](argument.strip())
@@ -81,7 +83,17 @@ class ConsoleChat:
             return self._show(reply) if reply else texts.OUTDATED_BUTTON
         if action.kind == actions.FEEDBACK:
             return texts.FEEDBACK_THANKS
+        if action.kind == actions.CARD:  # issue 14: the emergency card (menu, then a card)
+            return self._card(action.args[0] if action.args else None)
         return texts.OUTDATED_BUTTON
+
+    def _card(self, lang: str | None) -> str:
+        knowledge = self.assistant.knowledge
+        card = all_cards(knowledge).get(lang) if lang else None
+        if card is None:
+            return self._show(language_menu(knowledge)) if lang is None else texts.OUTDATED_BUTTON
+        note = self._show(caseworker_note(knowledge, card, self.place is not None))
+        return to_plain(card_html(build(self.assistant, card, self.place))) + "\n\n" + note
 
     def _set_place(self, name: str) -> str:
         if not name:

@@ -180,9 +180,15 @@ class Renderer:
         return line
 
     def _urgent_row(self, urgent: bool) -> list[list[Button]]:
-        if urgent and self.can_escalate:
-            return [[Button(texts.ESCALATE_BUTTON, Action(actions.ESCALATE))]]
-        return []
+        if not urgent:
+            return []
+        rows = []
+        if self.can_escalate:
+            rows.append([Button(texts.ESCALATE_BUTTON, Action(actions.ESCALATE))])
+        # Issue 14: the client's emergency card in their language, one tap away.
+        if any(content.cards for content in self.assistant.knowledge.contents.values()):
+            rows.append([Button(texts.CARD_BUTTON, Action(actions.CARD))])
+        return rows
 
     # -- browsing --------------------------------------------------------------------------
 

@@ -126,6 +126,7 @@ HELP = TOUR + (
     "\n\n<b>Befehle</b>\n"
     "/themen – Wissen nach Bereichen\n"
     "/notfall – Notfallkontakte\n"
+    "/karte – Notfallkarte in der Sprache der Person\n"
     "/ort – deinen Ort festlegen\n"
     "/hilfe – diese Hilfe"
 )
@@ -147,6 +148,7 @@ ADMINS_ONLY = "Das dürfen nur Admins."
 # Command menu descriptions (Telegram shows these in the / menu).
 COMMANDS = (
     ("notfall", "Notfallkontakte, ein Tipp"),
+    ("karte", "Notfallkarte in der Sprache der Person"),
     ("themen", "Wissen nach Bereichen"),
     ("ort", "Deinen Ort festlegen"),
     ("hilfe", "Was der Bot kann"),
@@ -483,3 +485,34 @@ LOCATION_SAVED = "Dein Ort ist jetzt <b>{place}</b>. Fragen ohne Ortsangabe bean
 LOCATION_UNAVAILABLE = (
     "📍 Standorte kann ich gerade nicht auswerten. Schreib mir den Namen der Gemeinde."
 )
+
+
+# --- cards (issue 14) -----------------------------------------------------------------------
+CARD_BUTTON = "🆘 Notfallkarte"
+CARD_MENU = (
+    "🆘 <b>Notfallkarte</b>: In welcher Sprache? Die Karte kannst du zeigen oder an die "
+    "Person weiterleiten."
+)
+CARD_NONE = "Im Wissen sind keine Notfallkarten hinterlegt."
+CARD_SENT = "🆘 Notfallkarte auf {language}: Zeig sie oder leite sie weiter."
+CARD_NOT_CHECKED = (
+    "⚠️ Übersetzung noch nicht geprüft: Keine Muttersprachlerin und kein Muttersprachler hat "
+    "diesen Text bisher kontrolliert. Die Nummern sind dieselben wie auf der deutschen Karte."
+)
+CARD_NO_PLACE = "Tipp: Mit /ort legst du deinen Ort fest, dann steht dein Team mit auf der Karte."
+CARD_TEAM = "Ihr Integrationsmanagement"
+CARD_LANGUAGES = {
+    "de": "Deutsch",
+    "ar": "Arabisch",
+    "uk": "Ukrainisch",
+    "ru": "Russisch",
+    "tr": "Türkisch",
+    "fa": "Farsi/Dari",
+    "en": "Englisch",
+    "fr": "Französisch",
+}
+CARD_PRINT_FOOTER = "Notfallkarte · {language} · caseworker-bot, Wissensstand {version}"
+CARD_CLI_UNKNOWN_LANGUAGE = "Eine Karte in »{lang}« gibt es nicht. Vorhanden: {known}"
+CARD_CLI_BAD_SUFFIX = "Die Ausgabe muss auf .pdf oder .png enden: {out}"
+CARD_CLI_WRITTEN = "Geschrieben: {out}"
+CARD_CLI_UNKNOWN_PLACE = "Den Ort »{place}« kenne ich nicht."

@@ -9,7 +9,7 @@ new fields are always optional.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -174,6 +174,38 @@ class Place(_Strict):
         return self
 
 
+class Card(_Strict):
+    """An emergency card for clients, in one language (issue 14): shown or forwarded in
+    Telegram, printed for the notice board. Every card names the phone numbers of the German
+    one, no more and no fewer (``caseworker-bot validate`` checks this)."""
+
+    lang: Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z]{2,3}$"),
+        Field(description="ISO 639-1 language code, e.g. de, ar, uk, fa."),
+    ]
+    language: Text = Field(description="The language's name in itself, e.g. 'العربية'.")
+    direction: Literal["ltr", "rtl"] = Field(
+        default="ltr", description="Writing direction: rtl for Arabic, Persian/Dari."
+    )
+    title: Text
+    lines: list[Text] = Field(
+        min_length=1,
+        description="The card's lines in order. A line that starts with a phone number is "
+        "shown large (e.g. '110 – Polizei'). Phone numbers: three or more digits, groups "
+        "separated by spaces or '-'; write '24/7' as words.",
+    )
+    team_label: Text | None = Field(
+        default=None,
+        description="Heading for the caseworker's team, e.g. 'Ihr Integrationsmanagement'.",
+    )
+    checked_by_native_speaker: bool = Field(
+        default=False,
+        description="True once a native speaker has checked this translation; until then "
+        "the caseworker sees 'Übersetzung noch nicht geprüft'.",
+    )
+
+
 class KnowledgeFile(_Strict):
     """One YAML file; every top-level key is optional."""
 
@@ -191,6 +223,10 @@ class KnowledgeFile(_Strict):
     places: list[Place] = Field(default_factory=list)
     synonyms: list[list[Text]] = Field(
         default_factory=list, description="Groups of words that mean the same to a caseworker."
+    )
+    cards: list[Card] = Field(
+        default_factory=list,
+        description="Emergency cards for clients, one per language (see knowledge/karten.yaml).",
     )
 
 
