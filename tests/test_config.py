@@ -37,3 +37,64 @@ def test_invalid_settings_are_reported_one_line_each(monkeypatch: pytest.MonkeyP
 def test_admin_ids_are_read_from_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADMIN_USER_IDS", "12, 34;56")
     assert load_settings(_env_file=None).admin_user_ids == [12, 34, 56]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        # Each of these used to pass and then crash or hang the start after the database opened.
+        ("ESCALATION_REMINDER_MINUTES", "inf", "muss eine endliche Zahl sein"),
+        ("ESCALATION_REMINDER_MINUTES", "nan", "muss eine endliche Zahl sein"),
+        ("ESCALATION_CHECK_SECONDS", "inf", "muss eine endliche Zahl sein"),
+        ("CONVERSATION_TIMEOUT_SECONDS", "1e400", "muss eine endliche Zahl sein"),
+        ("THROTTLE_RATE", "-inf", "muss eine endliche Zahl sein"),
+        ("ESCALATION_REMINDER_MINUTES", "1e12", "darf höchstens 10080 sein"),
+        ("QUESTION_RETENTION_DAYS", "99999999999", "darf höchstens 36500 sein"),
+        ("ESCALATION_MAX_REMINDERS", "-1", "muss mindestens 0 sein"),
+        ("WEBHOOK_PORT", "99999", "darf höchstens 65535 sein"),
+        ("STALE_AFTER_DAYS", "viele", "muss eine ganze Zahl sein"),
+        (
+            "ADMIN_USER_IDS",
+            "99999999999999999999",
+            "99999999999999999999 ist keine Telegram-Nutzer-ID (positive Zahl)",
+        ),
+        ("ADMIN_USER_IDS", "0", "0 ist keine Telegram-Nutzer-ID (positive Zahl)"),
+        ("TEAM_LEAD_CHAT_ID", "-99999999999999999999", "muss mindestens"),
+        ("LOG_LEVEL", "VERBOSE", "unbekannte Stufe 'VERBOSE'"),
+        # Without /bot, PTB would put the token into the URL as a path of its own.
+        ("TELEGRAM_API_BASE_URL", "https://api.telegram.org/", "muss auf /bot enden"),
+        ("TELEGRAM_API_FILE_URL", "https://api.telegram.org/file/", "muss auf /file/bot enden"),
+        ("WEBHOOK_URL", "http://bot.example.org", "muss mit https:// beginnen"),
+        ("WEBHOOK_SECRET", "kurz", "16 bis 256 Zeichen"),
+    ],
+)
+def test_out_of_range_settings_are_one_german_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, line: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    [message] = raised.value.lines
+    assert message.startswith(f"Einstellung {name}: ")
+    assert line in message
+
+
+def test_webhook_mode_needs_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/caseworker")
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    [message] = raised.value.lines
+    assert message.startswith("Einstellung WEBHOOK_SECRET: fehlt, WEBHOOK_URL braucht es")
+
+
+def test_the_webhook_path_is_secret_and_stable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Derived from the secret: never /telegram, the same after a restart, another per secret."""
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/caseworker/")
+    monkeypatch.setenv("WEBHOOK_SECRET", "a" * 32)
+    first = load_settings(_env_file=None)
+    assert first.webhook_path != "telegram" and len(first.webhook_path) >= 32
+    assert "a" * 16 not in first.webhook_path  # the secret itself is not in the URL
+    assert load_settings(_env_file=None).webhook_path == first.webhook_path
+    assert first.webhook_endpoint == f"https://bot.example.org/caseworker/{first.webhook_path}"
+    monkeypatch.setenv("WEBHOOK_SECRET", "b" * 32)
+    assert load_settings(_env_file=None).webhook_path != first.webhook_path
