@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import BadRequest, NetworkError
 
 from bot import texts
 from bot.handlers.context import BotContext
@@ -33,7 +34,16 @@ def describe(update: object) -> str:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    log.error("error while handling update %s", describe(update), exc_info=context.error)
+    error = context.error
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Telegram unreachable (PTB's polling loop reports every failed getUpdates here):
+        # the request layer logs one line per change of state, a traceback adds nothing.
+        if update is None:
+            log.debug("network error while polling: %s", error)
+            return
+        log.warning("update %s: Telegram nicht erreichbar (%s)", describe(update), error)
+    else:
+        log.error("error while handling update %s", describe(update), exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     # No answer to a callback query here: the handler has usually answered it already, and a
