@@ -46,6 +46,9 @@ class Purpose(enum.StrEnum):
     RESOLVED = "resolved"  # to the reporter: done
 
 
+_ALERTS = frozenset({Purpose.ALERT, Purpose.REMINDER, Purpose.ADMIN_ALERT, Purpose.FALLBACK})
+
+
 class Change(enum.Enum):
     OK = "ok"
     NOT_FOUND = "not_found"
@@ -478,7 +481,7 @@ class EscalationService:
                 "redelivered = ? WHERE id = ?",
                 (timestamp(now), message_id, int(item.redelivery), item.id),
             )
-            if item.purpose in (Purpose.ALERT, Purpose.REMINDER, Purpose.ADMIN_ALERT):
+            if item.purpose in _ALERTS:
                 detail = f"{item.purpose.value} chat {item.chat_id}"
                 await _audit(db, item.escalation.id, now, None, None, "notified", detail)
         return True
@@ -498,7 +501,7 @@ class EscalationService:
                 "last_error = ? WHERE id = ?",
                 (timestamp(now), _error_text(exc, "undeliverable: "), item.id),
             )
-            if item.purpose in (Purpose.ALERT, Purpose.REMINDER, Purpose.ADMIN_ALERT):
+            if item.purpose in _ALERTS:
                 detail = f"{item.purpose.value} chat {item.chat_id}"
                 await _audit(db, item.escalation.id, now, None, None, "undeliverable", detail)
             if to_group:
