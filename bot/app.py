@@ -62,6 +62,7 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 
 WATCH_STOP_KEY = "knowledge_watch_stop"
 CONNECTIVITY_KEY = "connectivity"
+REQUESTS_KEY = "requests"
 # Enough to overlap Telegram round trips; more only holds more updates half-done in memory.
 MAX_CONCURRENT_UPDATES = 16
 
@@ -73,6 +74,10 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
     # Polling tries again within 30 s; in webhook mode the outbox's backoff is the limit.
     retry = "30 s" if not settings.webhook_url else f"{BACKOFF_MAX.seconds // 60} min"
     connectivity = Connectivity(retry)
+    requests = [
+        AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES + 4, connectivity=connectivity),
+        AiohttpRequest(connection_pool_size=1, connectivity=connectivity),
+    ]
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -81,12 +86,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
         # aiohttp instead of PTB's default httpx: about half the CPU per Bot API call.
-        .request(
-            AiohttpRequest(
-                connection_pool_size=MAX_CONCURRENT_UPDATES + 4, connectivity=connectivity
-            )
-        )
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, connectivity=connectivity))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -100,6 +101,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .build()
     )
     application.bot_data[CONNECTIVITY_KEY] = connectivity
+    application.bot_data[REQUESTS_KEY] = requests
     register_handlers(application, settings)
     return application
 
@@ -273,9 +275,12 @@ def run(settings: Settings) -> None:
                 secret_token=settings.webhook_secret,
                 allowed_updates=Update.ALL_TYPES,
                 bootstrap_retries=-1,
+                close_loop=False,
             )
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+            application.run_polling(
+                allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1, close_loop=False
+            )
     except InvalidToken:
         raise StartupError(texts.TOKEN_REJECTED, exit_code=2) from None
     except StartupError:
@@ -284,3 +289,14 @@ def run(settings: Settings) -> None:
         log.debug("start-up failed", exc_info=True)
         reason = logs.redact(f"{type(exc).__name__}: {exc}", settings.secrets())
         raise StartupError(texts.STARTUP_FAILED.format(reason=reason)) from None
+    finally:
+        _close(application)
+
+
+def _close(application: Application) -> None:  # type: ignore[type-arg]
+    """Close our HTTP sessions and the loop. PTB shuts the bot's requests down only when
+    it got as far as initialising them all (not when getMe failed, e.g. a wrong token)."""
+    loop = asyncio.get_event_loop()
+    requests: list[AiohttpRequest] = application.bot_data.get(REQUESTS_KEY, [])
+    loop.run_until_complete(asyncio.gather(*(r.shutdown() for r in requests)))
+    loop.close()
