@@ -251,3 +251,28 @@ def test_a_bot_removed_from_the_group_alerts_the_admins_directly(
     taken = fake_api.wait_for_message(worker, timeout=15)
     assert f"#{number}" in taken.plain_text
     assert bot.query("SELECT status FROM escalations WHERE id = ?", number) == [("taken",)]
+
+
+def test_telegram_unreachable_is_one_line_each_way_not_tracebacks(
+    launch_bot: Callable[..., BotProcess], fake_api: FakeBotApiThread
+) -> None:
+    """Every getUpdates dropped for a few seconds (the network is gone): the log gets one
+    warning when Telegram becomes unreachable and one when it is back, no traceback."""
+    bot = launch_bot()
+    since = len(fake_api.requests)
+    fake_api.faults.set("getUpdates", "drop")
+    try:
+        wait_until(
+            lambda: sum(r.fault == "drop" for r in fake_api.requests[since:]) >= 3,
+            timeout=30,
+            what="three failed polls",
+        )
+    finally:
+        fake_api.faults.clear()
+    wait_until(lambda: texts.TELEGRAM_REACHABLE in bot.log(), timeout=40, what="reconnected")
+    log = bot.log()
+    assert log.count("Telegram nicht erreichbar, neuer Versuch in höchstens 30 s") == 1, log
+    assert log.count(texts.TELEGRAM_REACHABLE) == 1
+    assert "Traceback" not in log
+    user = new_user("Nora", "Netz")
+    bot.register(user, inviter=ADMIN)  # and it serves again
