@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -98,3 +99,60 @@ def test_the_webhook_path_is_secret_and_stable(monkeypatch: pytest.MonkeyPatch) 
     assert first.webhook_endpoint == f"https://bot.example.org/caseworker/{first.webhook_path}"
     monkeypatch.setenv("WEBHOOK_SECRET", "b" * 32)
     assert load_settings(_env_file=None).webhook_path != first.webhook_path
+
+
+UNIT = ROOT / "deploy" / "caseworker-bot.service"
+UNIT_ENV = ROOT / "deploy" / "caseworker-bot.env.example"
+
+
+def unit_lines() -> list[str]:
+    return [
+        line.strip()
+        for line in UNIT.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def test_the_units_env_template_holds_only_what_the_operator_must_set() -> None:
+    """No paths (they would override the unit's /var/lib paths), only real settings."""
+    text = UNIT_ENV.read_text(encoding="utf-8")
+    names = set(re.findall(r"^#?([A-Z_]+)=", text, re.M))
+    settings = {name.upper() for name in Settings.model_fields}
+    assert {"TELEGRAM_BOT_TOKEN", "ADMIN_USER_IDS", "TEAM_LEAD_CHAT_ID"} <= names
+    assert {"WEBHOOK_URL", "WEBHOOK_SECRET"} <= names
+    assert names <= settings | {"HTTPS_PROXY", "NO_PROXY"}
+    assert not names & {"DATABASE_PATH", "KNOWLEDGE_DIR", "CASEWORKER_BOT_NOW"}
+
+
+def test_the_unit_sets_absolute_paths_and_does_not_restart_for_settings_errors() -> None:
+    lines = unit_lines()
+    environment = dict(
+        line.removeprefix("Environment=").split("=", 1)
+        for line in lines
+        if line.startswith("Environment=")
+    )
+    assert environment["DATABASE_PATH"].startswith("/var/lib/caseworker-bot/")
+    assert environment["KNOWLEDGE_DIR"].startswith("/var/lib/caseworker-bot/")
+    assert "WorkingDirectory=/var/lib/caseworker-bot" in lines  # relative paths land there
+    assert "EnvironmentFile=/etc/caseworker-bot.env" in lines
+    assert "RestartPreventExitStatus=2" in lines and "Restart=on-failure" in lines
+
+
+def test_the_filled_in_template_with_the_units_paths_is_a_valid_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filled = (
+        UNIT_ENV.read_text(encoding="utf-8")
+        .replace(
+            "TELEGRAM_BOT_TOKEN=\n", "TELEGRAM_BOT_TOKEN=123456789:AAF-caseworker-test-token\n"
+        )
+        .replace("ADMIN_USER_IDS=\n", "ADMIN_USER_IDS=123456789\n")
+        .replace("TEAM_LEAD_CHAT_ID=\n", "TEAM_LEAD_CHAT_ID=-1001234567890\n")
+    )
+    env_file = tmp_path / "caseworker-bot.env"
+    env_file.write_text(filled, encoding="utf-8")
+    monkeypatch.setenv("DATABASE_PATH", "/var/lib/caseworker-bot/caseworker-bot.sqlite3")
+    settings = load_settings(_env_file=env_file)
+    assert settings.admin_user_ids == [123456789] and settings.team_lead_chat_id == -1001234567890
+    assert str(settings.database_path).startswith("/var/lib/caseworker-bot/")
+    assert settings.webhook_url is None
