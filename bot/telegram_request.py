@@ -60,10 +60,15 @@ class Connectivity:
             log.warning(texts.TELEGRAM_REACHABLE)
 
 
-class MaybeDelivered(NetworkError):
+class ConnectionFailed(NetworkError):
+    """No answer from Telegram at all (no connection, or it broke): the network, a proxy,
+    Telegram down. HTTP errors (e.g. a 502 from Telegram) are PTB's own NetworkErrors."""
+
+
+class MaybeDelivered(ConnectionFailed):
     """The connection failed after the request may have reached Telegram (reset, closed
     without an answer, cut-off answer): Telegram may have acted on it, so a repeat may be
-    a duplicate. Failures to connect at all are plain :class:`~telegram.error.NetworkError`.
+    a duplicate. Failures to connect at all are a plain :class:`ConnectionFailed`.
     """
 
 
@@ -166,7 +171,7 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientConnectorError as exc:  # no connection: nothing was sent
             message = _describe(exc, url)
             self._connectivity.failed(message)
-            raise NetworkError(message) from None
+            raise ConnectionFailed(message) from None
         except aiohttp.ClientError as exc:
             message = _describe(exc, url)
             self._connectivity.failed(message)

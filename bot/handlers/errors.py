@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot import texts
 from bot.handlers.context import BotContext
 from bot.handlers.io import send
 from bot.render import Reply
+from bot.telegram_request import ConnectionFailed
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,16 @@ def describe(update: object) -> str:
 
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        # Telegram unreachable (PTB's polling loop reports every failed getUpdates here):
-        # the request layer logs one line per change of state, a traceback adds nothing.
-        if update is None:
-            log.debug("network error while polling: %s", error)
-            return
+    unreachable = isinstance(error, (ConnectionFailed, TimedOut))
+    if update is None and isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # PTB's polling loop reports every failed getUpdates here, every few seconds while
+        # it lasts. Unreachable: the request layer logs one line per change of state.
+        if unreachable:
+            log.debug("polling: %s", error)
+        else:
+            log.warning("Telegram answered with an error (polling or a job): %s", error)
+        return
+    if unreachable:
         log.warning("update %s: Telegram nicht erreichbar (%s)", describe(update), error)
     else:
         log.error("error while handling update %s", describe(update), exc_info=error)
