@@ -254,12 +254,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     from bot import app, logs
 
-    logs.configure(settings.log_level, settings.telegram_bot_token)
+    logs.configure(settings.log_level, settings.telegram_bot_token, settings.secrets())
     try:
         app.run(settings)
     except StartupError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
+        print(logs.redact(str(exc)), file=sys.stderr)
+        return exc.exit_code
     return EXIT_OK
 
 

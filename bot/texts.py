@@ -269,13 +269,6 @@ ESC_EXPIRED = (
     "gespeichert. Neu beginnen mit /eskalation."
 )
 ESC_SAVED = "✅ <b>Gespeichert als #{id}.</b>"
-ESC_NOTIFIED = "Benachrichtigt: {targets}."
-ESC_NOTIFY_PENDING = (
-    "Die Benachrichtigung der Teamleitungen wird gerade zugestellt und so lange wiederholt, "
-    "bis sie ankommt."
-)
-ESC_TARGET_GROUP = "die Gruppe der Teamleitungen"
-ESC_TARGET_LEADS = "{count} Teamleitungen/Admins direkt"
 ESC_CONTACTS = "<b>Hilfreiche Kontakte:</b>"
 ESC_SAVE_FAILED = (
     "⚠️ <b>Ich konnte die Eskalation nicht speichern.</b> Bitte ruf deine Teamleitung direkt "
@@ -516,3 +509,46 @@ CARD_CLI_UNKNOWN_LANGUAGE = "Eine Karte in »{lang}« gibt es nicht. Vorhanden: 
 CARD_CLI_BAD_SUFFIX = "Die Ausgabe muss auf .pdf oder .png enden: {out}"
 CARD_CLI_WRITTEN = "Geschrieben: {out}"
 CARD_CLI_UNKNOWN_PLACE = "Den Ort »{place}« kenne ich nicht."
+
+
+# --- operations (issue 12a) -------------------------------------------------------------------
+# Lines for the operator (standard error / journal) and for admins about the set-up.
+
+TELEGRAM_UNREACHABLE = "Telegram nicht erreichbar, neuer Versuch in höchstens {retry} ({reason})"
+TELEGRAM_REACHABLE = "Telegram wieder verbunden"
+TOKEN_REJECTED = (
+    "Telegram lehnt TELEGRAM_BOT_TOKEN ab: bitte den Token bei @BotFather prüfen "
+    "(/mybots → Bot wählen → API Token) und neu eintragen."
+)
+STARTUP_FAILED = "Start fehlgeschlagen: {reason}"
+LEAD_CHAT_OK = "Gruppe der Teamleitungen erreichbar: TEAM_LEAD_CHAT_ID {chat} ({title})"
+LEAD_CHAT_UNREACHABLE = (
+    "Gruppe der Teamleitungen nicht erreichbar: TEAM_LEAD_CHAT_ID {chat} ({reason}); "
+    "Eskalationen gehen direkt an die Admins, bis der Bot wieder in der Gruppe ist "
+    "oder die Chat-ID stimmt"
+)
+LEAD_CHAT_UNREACHABLE_ADMIN = (
+    "⚠️ <b>Die Gruppe der Teamleitungen ist nicht erreichbar.</b>\n"
+    "TEAM_LEAD_CHAT_ID {chat}: {reason}\n\n"
+    "Eskalationen kommen deshalb direkt zu dir (und zu den anderen Admins), bis das behoben "
+    "ist: den Bot wieder in die Gruppe aufnehmen, oder die Chat-ID in der Einstellung "
+    "korrigieren und den Bot neu starten."
+)
+ALERT_LEAD_CHAT_FALLBACK = (
+    "⚠️ <b>An Admins: Die Gruppe der Teamleitungen ist nicht erreichbar</b>, deshalb kommt "
+    "diese Meldung direkt zu dir."
+)
+AUDIT_LABELS["undeliverable"] = "nicht zustellbar"
+AUDIT_LABELS["lead-chat-fallback"] = "Gruppe nicht erreichbar, direkt an Admins"
+# The reporter's confirmation says whom the alert really reached (after ESC_SAVED).
+ESC_REACHED_GROUP = "Benachrichtigt: die Gruppe der Teamleitungen."
+ESC_REACHED_DIRECT = "Benachrichtigt: {count} Teamleitungen/Admins direkt."
+ESC_GROUP_UNREACHABLE = "⚠️ Die Gruppe der Teamleitungen ist gerade nicht erreichbar."
+ESC_REACHED_ADMINS = "Stattdessen benachrichtigt: {count} Admins direkt."
+ESC_REACH_PENDING = (
+    "Die Benachrichtigung wird gerade zugestellt und bei Verbindungsproblemen wiederholt."
+)
+ESC_REACHED_NOBODY = (
+    "⚠️ <b>Ich konnte niemanden benachrichtigen.</b> Die Meldung ist gespeichert, aber bitte "
+    "ruf deine Teamleitung direkt an.\n\n" + EMERGENCY_SHORT
+)

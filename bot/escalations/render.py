@@ -77,6 +77,8 @@ def outgoing(item: Outgoing, zone: dt.tzinfo, max_reminders: int) -> Reply:
     if item.purpose is Purpose.REMINDER:
         reminder = texts.ALERT_REMINDER.format(count=escalation.reminders_sent, max=max_reminders)
         return alert(escalation, zone, [*mark, reminder])
+    if item.purpose is Purpose.FALLBACK:
+        return alert(escalation, zone, [*mark, texts.ALERT_LEAD_CHAT_FALLBACK])
     if item.purpose is Purpose.ADMIN_ALERT:
         admin = texts.ALERT_ADMIN.format(count=escalation.reminders_sent)
         return alert(escalation, zone, [*mark, admin])

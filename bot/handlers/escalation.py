@@ -29,7 +29,7 @@ from bot.actions import Action
 from bot.escalations.model import Kind, Report, Urgency
 from bot.escalations.privacy import personal_data
 from bot.handlers.context import BotContext
-from bot.handlers.deliver import deliver_now
+from bot.handlers.deliver import deliver_now, reach_lines
 from bot.handlers.io import acknowledge, send
 from bot.handlers.steps import Handler, as_handler, button_pattern, pressed_choice, show
 from bot.render import Button, Reply, own_police
@@ -260,18 +260,9 @@ async def _send(update: Update, context: BotContext) -> int:
     _, pending = await asyncio.wait({delivery}, timeout=DELIVERY_WAIT_SECONDS)
     if pending:
         log.warning("alert for #%s not delivered within %ss", escalation.id, DELIVERY_WAIT_SECONDS)
-    delivered = await services.escalations.alert_messages(escalation.id)
-    lines = [texts.ESC_SAVED.format(id=escalation.id)]
-    if delivered:
-        lead_chat = services.settings.team_lead_chat_id
-        target = (
-            texts.ESC_TARGET_GROUP
-            if lead_chat is not None
-            else texts.ESC_TARGET_LEADS.format(count=len(delivered))
-        )
-        lines.append(texts.ESC_NOTIFIED.format(targets=target))
-    else:
-        lines.append(texts.ESC_NOTIFY_PENDING)
+    # Whom the alert really reached (the group, or the admins instead), never a promise.
+    reach = await services.escalations.reach(escalation.id)
+    lines = [texts.ESC_SAVED.format(id=escalation.id), *reach_lines(reach)]
     reply = _with_contacts(context, "\n".join(lines), draft)
     await send(context.bot, chat_id, reply)
     return ConversationHandler.END

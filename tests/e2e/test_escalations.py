@@ -462,7 +462,7 @@ def test_leads_group_unreachable_500(bot: BotProcess, worker: User) -> None:
     try:
         saved = report_escalation(bot, worker, "Bewohner randaliert im Flur.")
         number = escalation_id(saved)
-        assert lines(saved)[:2] == [f"✅ Gespeichert als #{number}.", texts.ESC_NOTIFY_PENDING]
+        assert lines(saved)[:2] == [f"✅ Gespeichert als #{number}.", texts.ESC_REACH_PENDING]
         assert escalations_of(bot, worker) == [(number, "open", "Bewohner randaliert im Flur.")]
         api.assert_no_new_messages(GROUP, within=0)
         # The outbox tries again (after 2 s) and fails again.
@@ -491,7 +491,7 @@ def test_leads_group_connection_dropped(bot: BotProcess, worker: User) -> None:
     try:
         saved = report_escalation(bot, worker, "Bewohner bedroht Hausmeister.")
         number = escalation_id(saved)
-        assert lines(saved)[1] == texts.ESC_NOTIFY_PENDING
+        assert lines(saved)[1] == texts.ESC_REACH_PENDING
         api.wait_for_request("sendMessage", lambda r: r.fault == "drop", since=since)
     finally:
         api.faults.clear()
