@@ -445,3 +445,14 @@ def weekday_time(when: dt.datetime, now: dt.datetime) -> str:
 
 def german_date(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
+
+
+# --- operations (issue 12b) ------------------------------------------------------------------
+
+PRIVATE_ONLY = "Das zeige ich nur im privaten Chat – schreib mir bitte dort."
+CHANGED_MEANWHILE = (
+    "⚠️ <b>{who} hat {file} inzwischen geändert</b> – deine Änderung ist noch nicht "
+    "übernommen.\n{changes}\n\nDeine Änderung gegen den neuen Stand:\n\n{review}"
+)
+CHANGED_MEANWHILE_SOMEONE = "Jemand"
+CHANGE_NOTHING = "(keine inhaltliche Änderung)"

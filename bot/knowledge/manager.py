@@ -32,6 +32,7 @@ from bot.storage.revisions import Revision, RevisionStore
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 512 * 1024
+_ANY = object()  # change(): no expectation about the file's current content
 
 
 class ChangeRefused(ValueError):
@@ -42,6 +43,18 @@ class ChangeRefused(ValueError):
         self.problems = problems
 
 
+class ChangedMeanwhile(RuntimeError):
+    """The file changed on disk since the change was reviewed (another lead applied one).
+
+    Applying anyway would silently undo that other change: the change must be reviewed
+    again against the current file.
+    """
+
+    def __init__(self, file: str) -> None:
+        super().__init__(f"{file} changed since the review")
+        self.file = file
+
+
 @dataclass
 class Proposal:
     """A validated change, not yet applied: what it would do, or why it cannot be done."""
@@ -50,6 +63,7 @@ class Proposal:
     new_text: str | None  # None: the file is deleted
     result: LoadResult
     review: Review = field(default_factory=Review)
+    base: str | None = None  # the file as it was when the change was reviewed (None: absent)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +111,7 @@ class KnowledgeManager:
 
     def propose(self, file: str, new_text: str | None) -> Proposal:
         """Validate the whole knowledge with ``file`` replaced (or removed)."""
+        base = _read(self.directory / file)
         result = load_knowledge(
             self.directory,
             today=self.clock.today(),
@@ -104,7 +119,7 @@ class KnowledgeManager:
             overrides={file: new_text},
             cache=self._parsed,
         )
-        proposal = Proposal(file, new_text, result)
+        proposal = Proposal(file, new_text, result, base=base)
         if result.knowledge is not None:
             proposal.review = review(self.knowledge, result.knowledge)
         return proposal
@@ -120,6 +135,8 @@ class KnowledgeManager:
         """Write, record and swap in a proposal; returns the revision id and the review.
 
         The proposal is validated again under the lock: the disk may have changed since.
+        If its file changed since the review, :class:`ChangedMeanwhile` is raised and
+        nothing is written: the lead must see the other change before overwriting it.
         """
         return await self.change(
             proposal.file,
@@ -127,7 +144,21 @@ class KnowledgeManager:
             actor_id=actor_id,
             actor_name=actor_name,
             source=source,
+            expected=proposal.base,
         )
+
+    def changed_since(self, proposal: Proposal) -> Review:
+        """What happened to the proposal's file since its review (the other lead's change)."""
+        at_review = load_knowledge(
+            self.directory,
+            today=self.clock.today(),
+            stale_after_days=self.stale_after_days,
+            overrides={proposal.file: proposal.base},
+            cache=self._parsed,
+        )
+        if at_review.knowledge is None:
+            return Review()
+        return review(at_review.knowledge, self.knowledge)
 
     async def change(
         self,
@@ -137,9 +168,16 @@ class KnowledgeManager:
         actor_id: int | None,
         actor_name: str | None,
         source: str,
+        expected: str | object | None = _ANY,
     ) -> tuple[int, Review]:
-        """Validate, write, record and swap in one step (:class:`ChangeRefused` if invalid)."""
+        """Validate, write, record and swap in one step (:class:`ChangeRefused` if invalid).
+
+        With ``expected`` (the file's content at the review, None for "absent") a file that
+        differs from it is not overwritten: :class:`ChangedMeanwhile`.
+        """
         async with self._lock:
+            if expected is not _ANY and _read(self.directory / file) != expected:
+                raise ChangedMeanwhile(file)
             # Parsing and indexing a large knowledge base takes a while: in a worker thread,
             # so the bot keeps answering meanwhile.
             fresh = await asyncio.to_thread(self.propose, file, new_text)
@@ -147,7 +185,7 @@ class KnowledgeManager:
                 raise ChangeRefused(fresh.result.errors)
             index = await asyncio.to_thread(Assistant.build_index, fresh.result.knowledge)
             path = self.directory / file
-            old_text = path.read_text(encoding="utf-8") if path.exists() else None
+            old_text = _read(path)
             revision_id = await self.revisions.begin(
                 now=self.clock.now(),
                 actor_id=actor_id,
@@ -249,6 +287,14 @@ class KnowledgeManager:
     def files(self) -> dict[str, str]:
         """The current files on disk, by name (for /wissen)."""
         return read_directory(self.directory)
+
+
+def _read(path: Path) -> str | None:
+    """The file's text, or None if it does not exist."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
 
 
 def _write_atomically(path: Path, text: str | None) -> None:
