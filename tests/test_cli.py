@@ -186,3 +186,67 @@ def test_report_stale_and_gaps(tmp_path: Path) -> None:
     gaps = run("report", "gaps", env={**env, "CASEWORKER_BOT_NOW": "2099-01-02T00:00"})
     assert gaps.returncode == 0, gaps.stderr
     assert "1. »wlan passwort« – 2×" in gaps.stdout and "»kantine« – 1×" in gaps.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("users", "add", "4711", "--role", "admin"),
+        ("users", "list"),
+        ("users", "remove", "4711"),
+        ("escalations", "export", "--since", "2026-01-01"),
+        ("report", "gaps"),
+        ("backup", "copy.sqlite3"),
+    ],
+)
+def test_a_missing_database_folder_is_one_line_and_nothing_is_created(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Run from the wrong directory, no command creates a second, empty database."""
+    missing = tmp_path / "nowhere"
+    result = run(*command, env={"DATABASE_PATH": str(missing / "bot.sqlite3")})
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert str(missing) in result.stderr
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_relative_database_path_is_named_absolute(tmp_path: Path) -> None:
+    """Which database a command used is always on stderr, as an absolute path."""
+    result = run("users", "list", env={"DATABASE_PATH": "nicht-hier/bot.sqlite3"})
+    assert result.returncode == 1
+    assert str(ROOT / "nicht-hier") in result.stderr
+    assert not (ROOT / "nicht-hier").exists()
+    path = tmp_path / "bot.sqlite3"
+    added = run("users", "add", "4711", "--role", "admin", env={"DATABASE_PATH": str(path)})
+    assert added.returncode == 0, added.stderr
+    assert added.stderr == f"Datenbank: {path}\n"
+    assert added.stdout == "4711 ist registriert als admin.\n"
+
+
+def test_database_and_backups_are_private(tmp_path: Path) -> None:
+    """0600 for the database (also one that was world-readable) and for every backup; the
+    backup folder is created; a folder that cannot be created is one line, no traceback."""
+    path = tmp_path / "bot.sqlite3"
+    env = {"DATABASE_PATH": str(path)}
+    assert run("users", "add", "42", "--role", "lead", env=env).returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    for sidecar in tmp_path.glob("bot.sqlite3-*"):
+        assert sidecar.stat().st_mode & 0o777 == 0o600, sidecar
+    path.chmod(0o644)
+    assert run("users", "list", env=env).returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+
+    target = tmp_path / "sicherungen" / "2026" / "bot.sqlite3"
+    result = run("backup", str(target), env=env)
+    assert result.returncode == 0, result.stderr
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert run("users", "list", env={"DATABASE_PATH": str(target)}).stdout.startswith("42\tlead")
+
+    blocked = tmp_path / "eine-datei"
+    blocked.write_text("kein Ordner")
+    refused = run("backup", str(blocked / "bot.sqlite3"), env=env)
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.splitlines()[-1].startswith(f"Sicherung nach {blocked}")
