@@ -374,7 +374,9 @@ async def _export_escalations(args: argparse.Namespace, settings: Settings) -> i
         rows = await service.between(since, until)
     finally:
         await db.close()
-    sys.stdout.write(to_csv(rows) if args.format == "csv" else to_json(rows) + "\n")
+    text = to_csv(rows, zone) if args.format == "csv" else to_json(rows) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the terminal's locale
     return EXIT_OK
 
 

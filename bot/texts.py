@@ -456,3 +456,6 @@ CHANGED_MEANWHILE = (
 )
 CHANGED_MEANWHILE_SOMEONE = "Jemand"
 CHANGE_NOTHING = "(keine inhaltliche Änderung)"
+EMERGENCY_REMOVED = (
+    "Der Eintrag '{id}' muss die Notrufnummern 110 und 112 behalten; danach fehlt {numbers}."
+)

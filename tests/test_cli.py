@@ -158,7 +158,7 @@ def test_escalations_export_on_an_empty_database(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
     result = run("escalations", "export", "--since", "2026-01-01", env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("id,created_at,kind,urgency,place")
+    assert result.stdout.startswith("\ufeffid;created_at;kind;urgency;place")
     as_json = run("escalations", "export", "--since", "2026-01-01", "--format", "json", env=env)
     assert json.loads(as_json.stdout) == []
     assert run("escalations", "export", "--since", "gestern", env=env).returncode == 2

@@ -221,7 +221,7 @@ async def _send_export(
         count=len(escalations),
     )
     document = InputFile(
-        to_csv(escalations).encode("utf-8"),
+        to_csv(escalations, zone).encode("utf-8"),
         filename=f"eskalationen-{since:%Y%m%d}-{until:%Y%m%d}.csv",
     )
     await context.bot.send_document(chat.id, document, caption=caption)

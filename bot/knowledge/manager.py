@@ -13,9 +13,11 @@ import asyncio
 import logging
 import os
 import tempfile
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from bot import texts
 from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.base import Knowledge
@@ -27,12 +29,17 @@ from bot.knowledge.loader import (
     load_knowledge,
     read_directory,
 )
+from bot.knowledge.model import Entry
 from bot.storage.revisions import Revision, RevisionStore
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 512 * 1024
-_ANY = object()  # change(): no expectation about the file's current content
+_ANY = object()
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+EMERGENCY_ENTRY = "notruf"
+EMERGENCY_NUMBERS = frozenset({"110", "112"})
+# change(): no expectation about the file's current content
 
 
 class ChangeRefused(ValueError):
@@ -101,7 +108,13 @@ class KnowledgeManager:
 
     @staticmethod
     def valid_name(name: str) -> str | None:
-        """A safe file name inside the knowledge directory, or None (no paths, only *.yaml)."""
+        """A safe file name inside the knowledge directory, or None (no paths, only *.yaml).
+
+        Control and format characters (NUL, newlines, the right-to-left override that makes
+        "evil\u202elmay.yaml" look harmless) are refused: the name is shown to every lead.
+        """
+        if any(unicodedata.category(c) in _UNSAFE_CATEGORIES for c in name):
+            return None
         pure = PurePosixPath(name.replace("\\", "/"))
         if len(pure.parts) != 1 or not pure.name.endswith(".yaml") or pure.name.startswith("."):
             return None
@@ -119,6 +132,11 @@ class KnowledgeManager:
             overrides={file: new_text},
             cache=self._parsed,
         )
+        result = self._for_leads(result)
+        if result.knowledge is not None:
+            kept = _emergency_numbers_kept(self.knowledge, result.knowledge, file, new_text)
+            if kept is not None:
+                result = LoadResult(None, [*result.problems, kept])
         proposal = Proposal(file, new_text, result, base=base)
         if result.knowledge is not None:
             proposal.review = review(self.knowledge, result.knowledge)
@@ -238,6 +256,7 @@ class KnowledgeManager:
                 stale_after_days=self.stale_after_days,
                 cache=self._parsed,
             )
+            result = self._for_leads(result)
             if result.knowledge is None:
                 return ReloadOutcome(False, result.errors)
             self.last_reload_problems = ()  # healthy again: the next breakage is news
@@ -266,6 +285,16 @@ class KnowledgeManager:
             log.info("knowledge reloaded from disk: %s", changes.summary())
             return ReloadOutcome(True, [], changes)
 
+    def _for_leads(self, result: LoadResult) -> LoadResult:
+        """Problems name files relative to the knowledge directory: leads see "polizei.yaml",
+        not where the server keeps it."""
+        prefix = f"{self.directory}{os.sep}"
+        problems = [
+            replace(p, file=p.file.removeprefix(prefix)) if p.file.startswith(prefix) else p
+            for p in result.problems
+        ]
+        return LoadResult(result.knowledge, problems)
+
     def new_problems(self, problems: list[Problem]) -> bool:
         """True the first time this exact set of problems is seen (tell the leads once)."""
         key = tuple(str(p) for p in problems)
@@ -287,6 +316,33 @@ class KnowledgeManager:
     def files(self) -> dict[str, str]:
         """The current files on disk, by name (for /wissen)."""
         return read_directory(self.directory)
+
+
+def _emergency_numbers_kept(
+    old: Knowledge, new: Knowledge, file: str, new_text: str | None
+) -> Problem | None:
+    """A problem if the change takes 110 or 112 away from the emergency entry.
+
+    Nobody may lose the emergency numbers through an edit or an upload, however valid the
+    rest of the file is.
+    """
+    before = old.entries.get(EMERGENCY_ENTRY)
+    if before is None or not _phones(before) >= EMERGENCY_NUMBERS:
+        return None
+    after = new.entries.get(EMERGENCY_ENTRY)
+    missing = EMERGENCY_NUMBERS - (_phones(after) if after is not None else set())
+    if not missing:
+        return None
+    lines = (new_text or "").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if f"id: {EMERGENCY_ENTRY}" in text), 1)
+    message = texts.EMERGENCY_REMOVED.format(
+        id=EMERGENCY_ENTRY, numbers=" und ".join(sorted(missing))
+    )
+    return Problem(file, line, message)
+
+
+def _phones(entry: Entry) -> set[str]:
+    return {"".join(c.phone.split()) for c in entry.contacts if c.phone}
 
 
 def _read(path: Path) -> str | None:

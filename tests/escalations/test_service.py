@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -244,8 +247,8 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
     rows = await escalations.between(
         dt.datetime(2026, 11, 1, tzinfo=BERLIN), dt.datetime(2026, 12, 1, tzinfo=BERLIN)
     )
-    csv_text = to_csv(rows)
-    assert csv_text.splitlines()[0].startswith("id,created_at,kind,urgency,place,team,status")
+    csv_text = to_csv(rows, BERLIN)
+    assert csv_text.splitlines()[0].startswith("\ufeffid;created_at;kind;urgency;place;team")
     assert len(csv_text.splitlines()) == 3 and "Messer" in csv_text
     assert '"minutes_to_take": 6.0' in to_json(rows)
     stats = statistics(rows, "unbekannt")
@@ -266,3 +269,24 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
 )
 def test_personal_data_is_spotted(text: str, found: list[str]) -> None:
     assert personal_data(text) == found
+
+
+async def test_csv_opens_in_a_german_office(db: Database, clock: Clock) -> None:
+    """';', a BOM, local times, decimal commas, and formulas kept as text."""
+    escalations = service(db, clock)
+    cells = ['=HYPERLINK("http://example.org")', "+49 Anruf", "-x", "@SUM(A1)", "\tTab", "\rCR"]
+    for text in cells:
+        created = await escalations.create(replace(report(), description=text), "Erika")
+    clock.advance(dt.timedelta(minutes=7, seconds=30))
+    await escalations.take(created.id, 10, "=Leitung")
+    rows = await escalations.between(
+        dt.datetime(2026, 11, 1, tzinfo=BERLIN), dt.datetime(2026, 12, 1, tzinfo=BERLIN)
+    )
+    text = to_csv(rows, BERLIN)
+    assert text.startswith("\ufeff")
+    read = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert [r["description"] for r in read] == ["'" + c for c in cells]
+    last = read[-1]
+    local = created.created_at.astimezone(BERLIN)
+    assert last["created_at"] == f"{local:%d.%m.%Y %H:%M}"
+    assert last["minutes_to_take"] == "7,5"
