@@ -43,6 +43,21 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+ECHO_LIMIT = 200
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """What someone typed, quoted back in a reply: escaped and shortened.
+
+    Telegram refuses messages over 4096 characters; a 4096-character input quoted in a
+    sentence would be one, and the person would get an error instead of the answer.
+    """
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return esc(text)
+
+
 @dataclass(frozen=True)
 class Renderer:
     """Renders with the assistant's knowledge, clock and settings."""

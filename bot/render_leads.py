@@ -9,6 +9,7 @@ import json
 from bot import texts
 from bot.knowledge.diff import Review
 from bot.knowledge.loader import Problem
+from bot.render import echo
 from bot.reports import Gap, Stale
 from bot.storage.revisions import Revision
 
@@ -133,7 +134,7 @@ def gaps(found: list[Gap]) -> str:
     lines = [texts.GAPS_HEADING]
     for index, gap in enumerate(found[:MAX_LISTED], 1):
         lines.append(
-            texts.GAPS_LINE.format(index=index, example=_esc(gap.example), count=gap.count)
+            texts.GAPS_LINE.format(index=index, example=echo(gap.example), count=gap.count)
         )
     return "\n".join(lines)
 

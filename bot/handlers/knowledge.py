@@ -43,7 +43,7 @@ from bot.knowledge.manager import (
     Proposal,
 )
 from bot.knowledge.model import Entry
-from bot.render import Button, Reply
+from bot.render import Button, Reply, echo
 from bot.storage.users import Role
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ async def _find_entry(update: Update, context: BotContext, query: str) -> int:
     heading = texts.EDIT_CHOOSE_ENTRY
     draft = _draft(context)
     if draft.keyword:
-        heading = texts.GAPS_CHOOSE_ENTRY.format(question=html.escape(draft.keyword))
+        heading = texts.GAPS_CHOOSE_ENTRY.format(question=echo(draft.keyword))
     await show(update, context, Reply(heading, [*rows, _cancel_row()]))
     return ENTRY
 
@@ -509,7 +509,7 @@ async def confirm_command(update: Update, context: BotContext) -> None:
     entry = manager.assistant.entry(args[0].lower())
     file = manager.knowledge.file_of(args[0].lower())
     if entry is None or file is None:
-        await message.reply_text(texts.CONFIRM_UNKNOWN.format(id=html.escape(args[0])))
+        await message.reply_text(texts.CONFIRM_UNKNOWN.format(id=echo(args[0])))
         return
     today = context.services.clock.today()
     new_text = edit_entry(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import Clock
+from bot.escalations import render
 from bot.escalations.model import Kind, Report, Status, Urgency
 from bot.escalations.privacy import personal_data
 from bot.escalations.reports import chart_png, statistics, to_csv, to_json
@@ -24,6 +25,7 @@ from bot.escalations.service import (
     Outgoing,
     Purpose,
 )
+from bot.render import split_message
 from bot.storage.database import Database
 from tests.conftest import BERLIN
 
@@ -290,3 +292,17 @@ async def test_csv_opens_in_a_german_office(db: Database, clock: Clock) -> None:
     local = created.created_at.astimezone(BERLIN)
     assert last["created_at"] == f"{local:%d.%m.%Y %H:%M}"
     assert last["minutes_to_take"] == "7,5"
+
+
+async def test_a_long_alert_keeps_its_status_after_being_taken(db: Database, clock: Clock) -> None:
+    """2000 emoji are 4000 UTF-16 units: the alert is still one message, so the edit after
+    Übernehmen shows "übernommen von …" (an edit replaces one message only)."""
+    escalations = service(db, clock)
+    created = await escalations.create(replace(report(), description="🚨" * 2000), "Erika")
+    await escalations.take(created.id, 10, "Lena Leitung")
+    taken = await escalations.get(created.id)
+    assert taken is not None
+    reply = render.alert(taken, BERLIN)
+    [message] = split_message(reply.html)
+    assert "übernommen von Lena Leitung" in message
+    assert taken.description == "🚨" * 2000  # only the alert is shortened
