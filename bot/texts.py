@@ -43,7 +43,7 @@ FEEDBACK_DOWN = "👎"
 FEEDBACK_THANKS = "Danke für die Rückmeldung!"
 ESCALATE_BUTTON = "🚨 Eskalation melden"
 
-CHOOSE = "Meinten Sie …?"
+CHOOSE = "Meinst du …?"
 NAME_THE_PLACE = (
     "Tipp: Nenn den Ort, dann bekommst du die zuständige Stelle, z. B. »polizei hausach«. "
     "Mit /ort legst du deinen Ort fest."
@@ -458,4 +458,12 @@ CHANGED_MEANWHILE_SOMEONE = "Jemand"
 CHANGE_NOTHING = "(keine inhaltliche Änderung)"
 EMERGENCY_REMOVED = (
     "Der Eintrag '{id}' muss die Notrufnummern 110 und 112 behalten; danach fehlt {numbers}."
+)
+NEVER_VERIFIED_LOCAL = (
+    "⚠️ Die Angaben dieses Eintrags wurden noch nie geprüft (110 und 112 gelten immer). Im "
+    "Zweifel über die Zentrale nachfragen."
+)
+STALE_LOCAL = (
+    "⚠️ Die Angaben dieses Eintrags wurden zuletzt am {date} geprüft, vor über {days} Tagen "
+    "(110 und 112 gelten immer). Bitte gegenprüfen."
 )
