@@ -182,7 +182,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(format_reply(Renderer(assistant, settings.stale_after_days).answer(answer)))
+    renderer = Renderer(assistant, settings.stale_after_days, records_questions=False)
+    print(format_reply(renderer.answer(answer)))
     return EXIT_OK
 
 
@@ -217,7 +218,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(args, settings)
     if assistant is None:
         return EXIT_INVALID
-    chat = ConsoleChat(assistant, Renderer(assistant, settings.stale_after_days))
+    renderer = Renderer(assistant, settings.stale_after_days, records_questions=False)
+    chat = ConsoleChat(assistant, renderer)
     return run_console(chat, sys.stdin, sys.stdout)
 
 

@@ -66,6 +66,7 @@ class Renderer:
     assistant: Assistant
     stale_after_days: int = 180
     can_escalate: bool = False
+    records_questions: bool = True  # False (console, ``ask``): no "ich habe notiert"
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -93,7 +94,8 @@ class Renderer:
             return Reply("\n\n".join([*lead, heading]), rows)
         rows = [[Button("📚 Themen", Action(actions.TOPICS, ("0",)))]]
         rows += self._urgent_row(answer.urgent)
-        return Reply("\n\n".join([*lead, texts.NOTHING_FOUND]), rows)
+        nothing = texts.NOTHING_FOUND if self.records_questions else texts.NOTHING_FOUND_LOCAL
+        return Reply("\n\n".join([*lead, nothing]), rows)
 
     def entry(
         self,

@@ -71,7 +71,7 @@ OUTDATED_BUTTON = "Dieser Knopf ist veraltet. Bitte stell die Frage neu."
 CONSOLE_WELCOME = (
     "caseworker-bot: Konsole (Wissensstand {version}, {entries} Einträge).\n"
     "Frag einfach, z. B. »polizei hausach« oder »klient suizid was tun«.\n"
-    "Befehle: /themen, /notfall, /ort ORT, /zeit JJJJ-MM-TTTHH:MM, /ende. "
+    "Befehle: /themen, /notfall, /ort ORT, /zeit JJJJ-MM-TTTHH:MM, /hilfe, /ende. "
     "Zahlen wählen einen Knopf."
 )
 CONSOLE_BYE = "Auf Wiedersehen."
@@ -467,3 +467,20 @@ STALE_LOCAL = (
     "⚠️ Die Angaben dieses Eintrags wurden zuletzt am {date} geprüft, vor über {days} Tagen "
     "(110 und 112 gelten immer). Bitte gegenprüfen."
 )
+NOTHING_FOUND_LOCAL = (
+    "Dazu habe ich nichts gefunden.\n\n"
+    + EMERGENCY_SHORT
+    + "\n\nAlle Themen findest du unter /themen."
+)
+CONSOLE_HELP = (
+    "<b>Konsole</b>: Frag einfach, z. B. »polizei hausach«.\n"
+    "/themen – Wissen nach Bereichen\n"
+    "/notfall – Notfallkontakte\n"
+    "/ort ORT – deinen Ort festlegen (/ort allein: keiner)\n"
+    "/zeit JJJJ-MM-TTTHH:MM – Antworten für diese Uhrzeit\n"
+    "/hilfe – diese Hilfe\n"
+    "/ende – beenden\n"
+    "Eine Zahl wählt einen Knopf. Eskalationen und alles für Teamleitungen gibt es nur in "
+    "Telegram."
+)
+CONSOLE_UNKNOWN_COMMAND = "{command} gibt es hier nicht, nur in Telegram. Was es hier gibt: /hilfe"

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from bot import texts
+from bot.render import to_plain
 from tests.conftest import MINIMAL, ROOT, write_files
 
 
@@ -250,3 +255,67 @@ def test_database_and_backups_are_private(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
     assert refused.stderr.splitlines()[-1].startswith(f"Sicherung nach {blocked}")
+
+
+def test_console_is_honest_and_knows_its_commands() -> None:
+    """Nothing is stored in the console, so it does not say "notiert"; /hilfe is help, not
+    a search; a Telegram-only command says so."""
+    session = "\n".join(["wlan passwort kantine", "/hilfe", "/eskalation", "/ende"]) + "\n"
+    result = run("chat", stdin=session)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Dazu habe ich nichts gefunden." in out
+    assert "notiert" not in out
+    assert to_plain(texts.CONSOLE_HELP) in out
+    assert texts.CONSOLE_UNKNOWN_COMMAND.format(command="/eskalation") in out
+    asked = run("ask", "wlan passwort kantine")
+    assert "notiert" not in asked.stdout and "nichts gefunden" in asked.stdout
+
+
+def test_console_in_a_terminal_has_line_editing() -> None:
+    """In a terminal lines are read with readline: the up arrow brings back the last line,
+    Ctrl-A jumps to the start of the line."""
+    main, side = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment["TERM"] = "xterm"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        stdin=side,
+        stdout=side,
+        stderr=side,
+        cwd=ROOT,
+        env=environment,
+        close_fds=True,
+    )
+    os.close(side)
+    output = b""
+
+    def read_until(marker: bytes, timeout: float = 30) -> None:
+        nonlocal output
+        deadline = time.monotonic() + timeout
+        while marker not in output:
+            assert time.monotonic() < deadline, output.decode("utf-8", "replace")
+            ready, _, _ = select.select([main], [], [], 0.5)
+            if ready:
+                try:
+                    output += os.read(main, 65536)
+                except OSError:
+                    break
+
+    try:
+        read_until(b"> ")
+        os.write(main, b"/zeit 2026-11-28T22:00\r")
+        read_until("Uhrzeit für Antworten".encode())
+        output = b""
+        os.write(main, b"\x1b[A\r")  # up arrow: the same line again, from the history
+        read_until("Uhrzeit für Antworten".encode())
+        os.write(main, b"hausach\x01polizei \r")  # Ctrl-A: to the start of the line
+        read_until(b"Polizeirevier Haslach")
+        os.write(main, b"/ende\r")
+        read_until(texts.CONSOLE_BYE.encode())
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main)
