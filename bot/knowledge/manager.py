@@ -348,7 +348,9 @@ def _phones(entry: Entry) -> set[str]:
 def _read(path: Path) -> str | None:
     """The file's text, or None if it does not exist."""
     try:
-        return path.read_text(encoding="utf-8")
+        # As the loader reads it: a byte that is not UTF-8 must not crash a change that
+        # replaces the broken file.
+        return path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None
 

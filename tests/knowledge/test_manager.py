@@ -270,3 +270,21 @@ async def test_problems_name_files_relative_to_the_knowledge_dir(
     (minimal_dir / "entries.yaml").write_text(broken, encoding="utf-8")
     outcome = await manager.reload_from_disk()
     assert outcome.problems and all(p.file == "entries.yaml" for p in outcome.problems)
+
+
+async def test_a_byte_that_is_not_utf8_is_an_error_with_its_line(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    """Not silently U+FFFD: the file and line of the bad byte, and nothing replaced."""
+    text = MINIMAL["entries.yaml"].replace("Bei akuter Gefahr", "Bei akuter Gef\udcffahr")
+    (minimal_dir / "entries.yaml").write_bytes(text.encode("utf-8", "surrogateescape"))
+    outcome = await manager.reload_from_disk()
+    assert not outcome.changed
+    [problem] = outcome.problems
+    assert (problem.file, problem.line) == ("entries.yaml", line_containing(text, "Gef\udcffahr"))
+    assert "UTF-8" in problem.message
+    assert manager.assistant.entry("notruf") is not None  # the working knowledge stays
+    fixed = manager.propose("entries.yaml", MINIMAL["entries.yaml"])  # an upload repairs it
+    assert fixed.ok
+    await manager.apply(fixed, actor_id=1, actor_name="Lea", source="upload")
+    assert (minimal_dir / "entries.yaml").read_text(encoding="utf-8") == MINIMAL["entries.yaml"]
