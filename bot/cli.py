@@ -251,7 +251,8 @@ def _database_path(settings: Settings) -> Path | None:
     if not path.parent.is_dir():
         print(
             f"Ordner {path.parent} für die Datenbank gibt es nicht (DATABASE_PATH="
-            f"{settings.database_path}); nichts angelegt.",
+            f"{settings.database_path}); nichts angelegt. Im falschen Verzeichnis? Sonst den "
+            f"Ordner anlegen: mkdir -p {path.parent}",
             file=sys.stderr,
         )
         return None

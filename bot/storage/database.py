@@ -183,8 +183,8 @@ def private_file(path: Path) -> None:
                 file.chmod(0o600)
         except FileNotFoundError:
             continue
-        except PermissionError:
-            log.warning("cannot make %s private (owned by another user)", file)
+        except OSError as exc:  # another owner, a read-only file system
+            log.warning("cannot make %s private: %s", file, exc.strerror or exc)
 
 
 def _statements(script: str) -> list[str]:
