@@ -288,7 +288,7 @@ async def _propose(
         await show(
             update,
             context,
-            Reply(texts.EDIT_INVALID.format(problems=html.escape(str(exc))), [_cancel_row()]),
+            Reply(texts.EDIT_INVALID.format(problems=echo(str(exc), 300)), [_cancel_row()]),
         )
         return VALUE
     proposal = manager.propose(file, new_text)

@@ -627,3 +627,14 @@ def test_button_numbers_are_parsed_strictly(bot: BotProcess) -> None:
     for command in ["/zuruecksetzen ²", "/zuruecksetzen 99999999999999999999"]:
         assert bot.ask_one(LEAD, command).plain_text == texts.ROLLBACK_USAGE, command
     assert bot.ask_one(LEAD, "/entfernen ²").plain_text == texts.REMOVE_USAGE
+
+
+def test_a_4096_character_value_is_refused_with_a_short_quote(bot: BotProcess) -> None:
+    """Mid-/bearbeiten a 4096-character date: "so geht es nicht", not a generic error."""
+    fields = bot.ask_one(LEAD, "/bearbeiten polizei-kehl")
+    bot.press(LEAD, fields, "Geprüft am")
+    bot.api.wait_for_edit(fields)
+    refused = bot.ask_one(LEAD, "9" * 4096)
+    assert lines(refused)[0] == "⚠️ So geht es nicht, nichts wurde geändert:"
+    assert len(refused.plain_text) < 500
+    assert bot.ask_one(LEAD, "/abbrechen").plain_text == texts.EDIT_DISCARDED
