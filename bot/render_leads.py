@@ -9,6 +9,7 @@ import json
 from bot import texts
 from bot.knowledge.diff import Review
 from bot.knowledge.loader import Problem
+from bot.render import echo
 from bot.reports import Gap, Stale
 from bot.storage.revisions import Revision
 
@@ -55,6 +56,20 @@ def field_label(name: str) -> str:
 
 
 def review(file: str, changes: Review) -> str:
+    return texts.EDIT_REVIEW.format(file=_esc(file), changes=change_lines(changes))
+
+
+def changed_meanwhile(file: str, who: str | None, changes: Review, again: Review) -> str:
+    """A change reviewed against an older file: the other change first, then a new review."""
+    return texts.CHANGED_MEANWHILE.format(
+        file=_esc(file),
+        who=_esc(who or texts.CHANGED_MEANWHILE_SOMEONE),
+        changes=change_lines(changes) or texts.CHANGE_NOTHING,
+        review=review(file, again),
+    )
+
+
+def change_lines(changes: Review) -> str:
     lines: list[str] = []
     for entry in changes.added:
         lines.append(texts.CHANGE_ADDED.format(title=_esc(entry.title), id=_esc(entry.id)))
@@ -80,7 +95,7 @@ def review(file: str, changes: Review) -> str:
     lines.extend(texts.CHANGE_OTHER.format(what=_esc(other)) for other in changes.other)
     if len(lines) > MAX_LISTED:
         lines = [*lines[:MAX_LISTED], texts.CHANGE_MORE.format(count=len(lines) - MAX_LISTED)]
-    return texts.EDIT_REVIEW.format(file=_esc(file), changes="\n".join(lines))
+    return "\n".join(lines)
 
 
 def problems(found: list[Problem]) -> str:
@@ -119,7 +134,7 @@ def gaps(found: list[Gap]) -> str:
     lines = [texts.GAPS_HEADING]
     for index, gap in enumerate(found[:MAX_LISTED], 1):
         lines.append(
-            texts.GAPS_LINE.format(index=index, example=_esc(gap.example), count=gap.count)
+            texts.GAPS_LINE.format(index=index, example=echo(gap.example), count=gap.count)
         )
     return "\n".join(lines)
 

@@ -43,7 +43,7 @@ FEEDBACK_DOWN = "👎"
 FEEDBACK_THANKS = "Danke für die Rückmeldung!"
 ESCALATE_BUTTON = "🚨 Eskalation melden"
 
-CHOOSE = "Meinten Sie …?"
+CHOOSE = "Meinst du …?"
 NAME_THE_PLACE = (
     "Tipp: Nenn den Ort, dann bekommst du die zuständige Stelle, z. B. »polizei hausach«. "
     "Mit /ort legst du deinen Ort fest."
@@ -71,7 +71,7 @@ OUTDATED_BUTTON = "Dieser Knopf ist veraltet. Bitte stell die Frage neu."
 CONSOLE_WELCOME = (
     "caseworker-bot: Konsole (Wissensstand {version}, {entries} Einträge).\n"
     "Frag einfach, z. B. »polizei hausach« oder »klient suizid was tun«.\n"
-    "Befehle: /themen, /notfall, /ort ORT, /zeit JJJJ-MM-TTTHH:MM, /ende. "
+    "Befehle: /themen, /notfall, /ort ORT, /zeit JJJJ-MM-TTTHH:MM, /hilfe, /ende. "
     "Zahlen wählen einen Knopf."
 )
 CONSOLE_BYE = "Auf Wiedersehen."
@@ -552,3 +552,42 @@ ESC_REACHED_NOBODY = (
     "⚠️ <b>Ich konnte niemanden benachrichtigen.</b> Die Meldung ist gespeichert, aber bitte "
     "ruf deine Teamleitung direkt an.\n\n" + EMERGENCY_SHORT
 )
+
+
+# --- operations (issue 12b) ------------------------------------------------------------------
+
+PRIVATE_ONLY = "Das zeige ich nur im privaten Chat – schreib mir bitte dort."
+CHANGED_MEANWHILE = (
+    "⚠️ <b>{who} hat {file} inzwischen geändert</b> – deine Änderung ist noch nicht "
+    "übernommen.\n{changes}\n\nDeine Änderung gegen den neuen Stand:\n\n{review}"
+)
+CHANGED_MEANWHILE_SOMEONE = "Jemand"
+CHANGE_NOTHING = "(keine inhaltliche Änderung)"
+EMERGENCY_REMOVED = (
+    "Der Eintrag '{id}' muss die Notrufnummern 110 und 112 behalten; danach fehlt {numbers}."
+)
+NEVER_VERIFIED_LOCAL = (
+    "⚠️ Die Angaben dieses Eintrags wurden noch nie geprüft (110 und 112 gelten immer). Im "
+    "Zweifel über die Zentrale nachfragen."
+)
+STALE_LOCAL = (
+    "⚠️ Die Angaben dieses Eintrags wurden zuletzt am {date} geprüft, vor über {days} Tagen "
+    "(110 und 112 gelten immer). Bitte gegenprüfen."
+)
+NOTHING_FOUND_LOCAL = (
+    "Dazu habe ich nichts gefunden.\n\n"
+    + EMERGENCY_SHORT
+    + "\n\nAlle Themen findest du unter /themen."
+)
+CONSOLE_HELP = (
+    "<b>Konsole</b>: Frag einfach, z. B. »polizei hausach«.\n"
+    "/themen – Wissen nach Bereichen\n"
+    "/notfall – Notfallkontakte\n"
+    "/ort ORT – deinen Ort festlegen (/ort allein: keiner)\n"
+    "/zeit JJJJ-MM-TTTHH:MM – Antworten für diese Uhrzeit\n"
+    "/hilfe – diese Hilfe\n"
+    "/ende – beenden\n"
+    "Eine Zahl wählt einen Knopf. Eskalationen und alles für Teamleitungen gibt es nur in "
+    "Telegram."
+)
+CONSOLE_UNKNOWN_COMMAND = "{command} gibt es hier nicht, nur in Telegram. Was es hier gibt: /hilfe"

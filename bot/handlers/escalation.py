@@ -32,7 +32,7 @@ from bot.handlers.context import BotContext
 from bot.handlers.deliver import deliver_now, reach_lines
 from bot.handlers.io import acknowledge, send
 from bot.handlers.steps import Handler, as_handler, button_pattern, pressed_choice, show
-from bot.render import Button, Reply, own_police
+from bot.render import Button, Reply, echo, own_police
 from bot.storage.database import StorageError
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ async def place_typed(update: Update, context: BotContext) -> int:
     if len(candidates) == 1:
         return await _ask_urgency(update, context, candidates[0].name)
     if not candidates:
-        await message.reply_text(texts.ESC_PLACE_UNKNOWN.format(place=html.escape(message.text)))
+        await message.reply_text(texts.ESC_PLACE_UNKNOWN.format(place=echo(message.text)))
         return PLACE
     rows = [
         [Button(p.name, Action(actions.ESC_PLACE, (actions.digest(p.name),)))] for p in candidates

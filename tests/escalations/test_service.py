@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot import logs
 from bot.clock import Clock
+from bot.escalations import render
 from bot.escalations.model import Kind, Report, Status, Urgency
 from bot.escalations.privacy import personal_data
 from bot.escalations.reports import chart_png, statistics, to_csv, to_json
@@ -23,6 +27,7 @@ from bot.escalations.service import (
     Purpose,
     Reach,
 )
+from bot.render import split_message
 from bot.storage.database import Database
 from tests.conftest import BERLIN
 
@@ -332,8 +337,8 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
     rows = await escalations.between(
         dt.datetime(2026, 11, 1, tzinfo=BERLIN), dt.datetime(2026, 12, 1, tzinfo=BERLIN)
     )
-    csv_text = to_csv(rows)
-    assert csv_text.splitlines()[0].startswith("id,created_at,kind,urgency,place,team,status")
+    csv_text = to_csv(rows, BERLIN)
+    assert csv_text.splitlines()[0].startswith("\ufeffid;created_at;kind;urgency;place;team")
     assert len(csv_text.splitlines()) == 3 and "Messer" in csv_text
     assert '"minutes_to_take": 6.0' in to_json(rows)
     stats = statistics(rows, "unbekannt")
@@ -354,3 +359,38 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
 )
 def test_personal_data_is_spotted(text: str, found: list[str]) -> None:
     assert personal_data(text) == found
+
+
+async def test_csv_opens_in_a_german_office(db: Database, clock: Clock) -> None:
+    """';', a BOM, local times, decimal commas, and formulas kept as text."""
+    escalations = service(db, clock)
+    cells = ['=HYPERLINK("http://example.org")', "+49 Anruf", "-x", "@SUM(A1)", "\tTab", "\rCR"]
+    for text in cells:
+        created = await escalations.create(replace(report(), description=text), "Erika")
+    clock.advance(dt.timedelta(minutes=7, seconds=30))
+    await escalations.take(created.id, 10, "=Leitung")
+    rows = await escalations.between(
+        dt.datetime(2026, 11, 1, tzinfo=BERLIN), dt.datetime(2026, 12, 1, tzinfo=BERLIN)
+    )
+    text = to_csv(rows, BERLIN)
+    assert text.startswith("\ufeff")
+    read = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert [r["description"] for r in read] == ["'" + c for c in cells]
+    last = read[-1]
+    local = created.created_at.astimezone(BERLIN)
+    assert last["created_at"] == f"{local:%d.%m.%Y %H:%M}"
+    assert last["minutes_to_take"] == "7,5"
+
+
+async def test_a_long_alert_keeps_its_status_after_being_taken(db: Database, clock: Clock) -> None:
+    """2000 emoji are 4000 UTF-16 units: the alert is still one message, so the edit after
+    Übernehmen shows "übernommen von …" (an edit replaces one message only)."""
+    escalations = service(db, clock)
+    created = await escalations.create(replace(report(), description="🚨" * 2000), "Erika")
+    await escalations.take(created.id, 10, "Lena Leitung")
+    taken = await escalations.get(created.id)
+    assert taken is not None
+    reply = render.alert(taken, BERLIN)
+    [message] = split_message(reply.html)
+    assert "übernommen von Lena Leitung" in message
+    assert taken.description == "🚨" * 2000  # only the alert is shortened
