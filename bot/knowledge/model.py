@@ -11,7 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from bot.knowledge.hours import HoursError, check_hours
 from bot.knowledge.phones import PhoneError, parse_phone
@@ -124,12 +131,47 @@ class Entry(_Strict):
         return value
 
 
+Latitude = Annotated[
+    float,
+    Field(ge=-90, le=90, description="Latitude in decimal degrees (WGS 84), e.g. 48.28426."),
+]
+Longitude = Annotated[
+    float,
+    Field(ge=-180, le=180, description="Longitude in decimal degrees (WGS 84), e.g. 8.17602."),
+]
+
+
+class Part(_Strict):
+    """A village part with coordinates, so a shared location can be named precisely."""
+
+    name: Text = Field(description="The village part (Ortsteil), e.g. Einbach.")
+    lat: Latitude
+    lon: Longitude
+
+
 class Place(_Strict):
     name: Text = Field(description="The town (Gemeinde), its usual short name.")
     aliases: list[Text] = Field(
         default_factory=list, description="Village parts (Ortsteile) and other spellings."
     )
     tags: list[Tag] = Field(default_factory=list)
+    lat: Latitude | None = Field(
+        default=None, description="Latitude of the town centre; with lon, for shared locations."
+    )
+    lon: Longitude | None = Field(
+        default=None, description="Longitude of the town centre; with lat."
+    )
+    parts: list[Part] = Field(
+        default_factory=list,
+        description="Village parts with coordinates, for shared locations only: a part is "
+        "found in typed questions only if it is also an alias.",
+    )
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> Place:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat und lon nur zusammen angeben")
+        return self
 
 
 class KnowledgeFile(_Strict):
