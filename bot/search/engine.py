@@ -59,6 +59,7 @@ LIKELY_GAP = 0.035  # … enough to offer a choice when no word of the question 
 LIKELY_MIN = 0.80
 KEYWORD_QUESTION = 2  # words: up to this, a question is keywords, not a sentence
 KEYWORD_SURE = 0.8  # the classifier's probability that counts on keywords
+EMERGENCY_NUMBERS = frozenset({"110", "112"})
 _CANDIDATES = 64
 
 
@@ -165,7 +166,9 @@ class Engine:
             # words cannot judge, so the closest entries are offered to choose from.
             outcome = "choose"
         if outcome == "none" and urgent:
-            hits = [h for h in hits if h.entry.urgent][:MAX_CHOICES]
+            # Danger, no fitting entry: the emergency entries, those calling 110/112 first.
+            hits = sorted((h for h in hits if h.entry.urgent), key=_not_emergency_call)
+            hits = hits[:MAX_CHOICES]
             outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
         if outcome == "none":
             # Nothing decided: the candidates are what the words found (a lead adding the
@@ -246,6 +249,13 @@ class Engine:
         if agree and gap >= AGREE_GAP:
             return True
         return gap >= ALONE_GAP and float(allowed[best]) >= ALONE_MIN
+
+
+def _not_emergency_call(hit: Hit) -> bool:
+    """Sort key: an entry with 110 or 112 among its contacts comes first."""
+    return not any(
+        c.phone and c.phone.replace(" ", "") in EMERGENCY_NUMBERS for c in hit.entry.contacts
+    )
 
 
 def _with(

@@ -19,7 +19,8 @@ from bot.knowledge.model import Entry
 from bot.search.embedding import Embedder, Matrix
 from bot.search.vectors import VectorCache
 
-_MAX_STEPS_PASSAGE = 6  # steps beyond these add little meaning and cost embedding time
+_MAX_STEPS_PASSAGE = 6
+_MAX_WORDS = 48  # steps beyond these add little meaning and cost embedding time
 
 
 def passages(entry: Entry, category: str = "") -> list[str]:
@@ -29,14 +30,21 @@ def passages(entry: Entry, category: str = "") -> list[str]:
         head = f"{head} ({', '.join(entry.keywords)})"
     if category:
         head = f"{category}: {head}"
-    found = [head, f"{entry.title}. {_first_paragraph(entry.text)}"]
+    found = [head, _words(f"{entry.title}. {_first_paragraph(entry.text)}")]
     if entry.steps:
-        found.append(f"{entry.title}: " + " ".join(entry.steps[:_MAX_STEPS_PASSAGE]))
+        found.append(_words(f"{entry.title}: " + " ".join(entry.steps[:_MAX_STEPS_PASSAGE])))
     return found
 
 
 def _first_paragraph(text: str) -> str:
     return text.strip().split("\n\n", 1)[0].replace("\n", " ")
+
+
+def _words(text: str) -> str:
+    """At most ``_MAX_WORDS`` words: the model's cost grows with the length, its sense of
+    what a passage is about does not (measured: docs/benchmarks.md)."""
+    words = text.split()
+    return text if len(words) <= _MAX_WORDS else " ".join(words[:_MAX_WORDS])
 
 
 @dataclass(frozen=True, slots=True)
