@@ -243,10 +243,16 @@ def _describe(error: Mapping[str, object], data: object, line_text: str = "") ->
         hint = f", z. B. {field_name}: {example}" if example else ""
         return f"{where}: Pflichtfeld '{field_name}' fehlt{hint}"
     if kind == "string_type" and isinstance(value, bool | int | float):
-        written = _written_value(line_text) or str(value)
+        in_list = bool(loc) and isinstance(loc[-1], int)
+        if in_list and "[" in line_text:
+            written = str(value).lower() if isinstance(value, bool) else str(value)
+            fixed = f'"{written}"'
+        else:
+            written = _written_value(line_text) or str(value)
+            fixed = f'"{written}"' if in_list else f'{_key_of(loc)}: "{written}"'
         return (
             f"{where}: {written} wird ohne Anführungszeichen als Zahl oder Ja/Nein gelesen; "
-            f'setze es in Anführungszeichen: {_key_of(loc)}: "{written}"'
+            f"setze es in Anführungszeichen: {fixed}"
         )
     if kind == "string_type" and value is None:
         return (

@@ -135,6 +135,45 @@ def _compose(text: str) -> yaml.Node | None:
         raise YamlSourceError(1, "YAML ist zu tief verschachtelt") from None
 
 
+_TOO_DEEP = (
+    "die Zeile ist weiter eingerückt als die Felder darüber; rücke sie genauso weit "
+    "ein wie die anderen Felder desselben Eintrags"
+)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _previous(lines: list[str], number: int) -> str:
+    """The nearest line above ``number`` with content (not blank, not a comment)."""
+    for line in reversed(lines[: number - 1]):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line
+    return ""
+
+
+_QUOTED_START = re.compile(r"""^\s*(?:- )?(?:[^\s:#"'][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str]) -> int | None:
+    """The first line whose value opens a quote it does not close (YAML would read on
+    into the next lines and fail much later)."""
+    for number, line in enumerate(lines, 1):
+        match = _QUOTED_START.match(line)
+        if match is None:
+            continue
+        quote = match.group(1)
+        rest = line[match.end() :]
+        if quote == "'":
+            rest = rest.replace("''", "")
+        else:
+            rest = rest.replace("\\\\", "").replace('\\"', "")
+        if quote not in rest:
+            return number
+    return None
+
+
 def _translate(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     """The line the mistake is on and a German explanation with the correct form.
 
@@ -159,6 +198,12 @@ def _translate(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
                 "Tabulator-Zeichen zum Einrücken; YAML erlaubt nur Leerzeichen. Ersetze den "
                 "Tab durch Leerzeichen (im Editor: Einrückung mit Leerzeichen einstellen)"
             )
+    unclosed = _unclosed_quote(lines[:problem_line])
+    if unclosed is not None:
+        return unclosed, (
+            "das Anführungszeichen wird nicht geschlossen; setze es auch an das Ende des "
+            'Werts, z. B. title: "Notruf 110"'
+        )
     if "quoted scalar" in context:
         return context_line, (
             "das Anführungszeichen wird nicht geschlossen; setze es auch an das Ende des "
@@ -175,6 +220,8 @@ def _translate(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
             "Lahr (ein Listenelement beginnt mit '- ')"
         )
     if "expected '-' indicator" in problem or "expected key" in problem:
+        if _indent(at(problem_line)) > _indent(_previous(lines, problem_line)):
+            return problem_line, _TOO_DEEP
         return problem_line, (
             "die Einrückung passt nicht zu den Zeilen darüber. Beginnt hier ein neuer "
             "Listeneintrag, fehlt '- ' (z. B. '  - id: polizei-lahr'); gehört die Zeile zum "
@@ -191,10 +238,7 @@ def _translate(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
                 f"ein Doppelpunkt mit Leerzeichen im Wert; setze den ganzen Wert in "
                 f'Anführungszeichen: {key}: "{quoted}"'
             )
-        return problem_line, (
-            "die Zeile ist weiter eingerückt als die Felder darüber; rücke sie genauso weit "
-            "ein wie die anderen Felder desselben Eintrags"
-        )
+        return problem_line, _TOO_DEEP
     if "block sequence entries are not allowed" in problem:
         return problem_line, (
             "eine Liste beginnt auf derselben Zeile wie ihr Feld; schreibe sie in eckige "
