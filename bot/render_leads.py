@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from dataclasses import replace
 
 from bot import texts
 from bot.knowledge.diff import Review
+from bot.knowledge.hours import german_hours
 from bot.knowledge.loader import Problem
 from bot.reports import Gap, Stale
 from bot.storage.revisions import Revision
@@ -45,6 +47,10 @@ def _list_change(old: object, new: object) -> tuple[list[str], list[str]]:
     return [v for v in new if v not in old], [v for v in old if v not in new]
 
 
+def _german_hours(value: object) -> object:
+    return german_hours(value) if isinstance(value, str) else value
+
+
 def field_label(name: str) -> str:
     """'contacts[0].phone' reads as 'Kontakt 1 · Telefon'."""
     if name.startswith("contacts[") and "]." in name:
@@ -61,6 +67,8 @@ def review(file: str, changes: Review) -> str:
     for entry in changes.removed:
         lines.append(texts.CHANGE_REMOVED.format(title=_esc(entry.title), id=_esc(entry.id)))
     for change in changes.changed:
+        if change.field.endswith(".hours"):  # stored as OSM, shown as the lead writes it
+            change = replace(change, old=_german_hours(change.old), new=_german_hours(change.new))
         added, removed = _list_change(change.old, change.new)
         if added or removed:  # long lists (keywords): only what changed, not cut-off lists
             line = texts.CHANGE_LIST.format(
@@ -132,11 +140,11 @@ def stale(report: dict[str, list[Stale]], threshold_days: int) -> str:
         lines.append("")
         lines.append(texts.STALE_OWNER.format(owner=_esc(owner or texts.STALE_NO_OWNER)))
         for item in items:
-            if item.verified is None:
+            if item.stale and item.verified is None:
                 lines.append(
                     texts.STALE_NEVER.format(title=_esc(item.entry.title), id=item.entry.id)
                 )
-            else:
+            elif item.stale and item.verified is not None:
                 lines.append(
                     texts.STALE_DAYS.format(
                         title=_esc(item.entry.title),
@@ -145,4 +153,10 @@ def stale(report: dict[str, list[Stale]], threshold_days: int) -> str:
                         days=item.days,
                     )
                 )
+            lines.extend(
+                texts.STALE_NOTE.format(
+                    title=_esc(item.entry.title), id=item.entry.id, note=_esc(note)
+                )
+                for note in item.notes
+            )
     return "\n".join(lines)

@@ -445,3 +445,14 @@ def weekday_time(when: dt.datetime, now: dt.datetime) -> str:
 
 def german_date(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
+
+
+# --- knowledge authoring (issue 11)
+
+HOURS = "🕘 {hours}"
+HOURS_ASK_FIRST = "🕘 Erreichbarkeit: bitte vorher anrufen"
+EDIT_ASK_VALUE["hours"] = (
+    "Neue Öffnungszeiten, z. B. Mo–Fr 9–12 Uhr oder Mo-Do 8-16 Uhr; Fr 8-12 Uhr "
+    "(24/7 für rund um die Uhr), oder - zum Entfernen:"
+)
+STALE_NOTE = "• {title} (<code>{id}</code>): {note}"
