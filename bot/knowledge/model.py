@@ -62,7 +62,7 @@ class Contact(_Strict):
     role: Text | None = Field(
         default=None,
         description="Wofür diese Stelle da ist, kurz.",
-        examples=["Wache, rund um die Uhr besetzt"],
+        examples=["Zentrale, verbindet weiter"],
     )
     phone: Text | None = Field(
         default=None,
@@ -178,8 +178,8 @@ class Entry(_Strict):
     )
     urgent: bool = Field(
         default=False,
-        description="true: erscheint in /notfall. Geht es um akute Gefahr, muss der Text mit "
-        "110 oder 112 beginnen.",
+        description="true: erscheint in /notfall; dann muss der erste Absatz des Texts 110 "
+        "oder 112 nennen (z. B. »Lebensgefahr: 112.«).",
         examples=[True],
     )
     verified: dt.date | None = Field(
@@ -242,3 +242,118 @@ def json_schema() -> dict[str, object]:
     schema = KnowledgeFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+# -- the field reference in knowledge/README.md ------------------------------------------
+
+REFERENCE_BEGIN = "<!-- BEGIN generated field reference -->"
+REFERENCE_END = "<!-- END generated field reference -->"
+_SECTIONS = (
+    ("KnowledgeFile", "Datei (oberste Ebene)", ""),
+    ("Category", "Kategorie", "ein Element von `categories:`"),
+    ("Entry", "Eintrag", "ein Element von `entries:`"),
+    ("Contact", "Kontakt", "ein Element von `contacts:` in einem Eintrag"),
+    ("Place", "Ort", "ein Element von `places:`"),
+)
+_PLURALS = {
+    "Category": "Kategorien",
+    "Entry": "Einträge",
+    "Contact": "Kontakte",
+    "Place": "Orte",
+    "Text": "Texte",
+    "id": "ids",
+}
+
+
+def field_reference() -> str:
+    """The Markdown field reference, generated from the models (``schema --markdown``)."""
+    schema = json_schema()
+    definitions: dict[str, dict[str, object]] = schema["$defs"]  # type: ignore[assignment]
+    lines = [
+        REFERENCE_BEGIN,
+        "## Feldreferenz",
+        "",
+        "Erzeugt aus `bot/knowledge/model.py` mit `caseworker-bot schema --markdown "
+        "--update knowledge/README.md`; nicht von Hand ändern (ein Test prüft, dass dieser "
+        "Abschnitt zum Code passt). Anleitung: `docs/wissen-pflegen-fuer-teamleitungen.md`.",
+    ]
+    for name, title, where in _SECTIONS:
+        definition = schema if name == "KnowledgeFile" else definitions[name]
+        properties: dict[str, dict[str, object]] = definition["properties"]  # type: ignore[assignment]
+        required = set(definition.get("required", []))  # type: ignore[call-overload]
+        lines += ["", f"### {title}" + (f" ({where})" if where else ""), ""]
+        lines += [
+            "| Feld | Typ | Pflicht | Bedeutung | Beispiel |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for field_name, spec in properties.items():
+            examples = spec.get("examples") or []
+            example = _yaml_example(field_name, examples[0]) if examples else ""  # type: ignore[index]
+            lines.append(
+                f"| `{field_name}` | {_type_label(spec)} | "
+                f"{'ja' if field_name in required else 'nein'} | "
+                f"{_cell(str(spec.get('description', '')))} | {example} |"
+            )
+    lines.append(REFERENCE_END)
+    return "\n".join(lines) + "\n"
+
+
+def _type_label(spec: dict[str, object]) -> str:
+    options = spec.get("anyOf")
+    if isinstance(options, list):
+        spec = next(o for o in options if o.get("type") != "null")
+    reference = spec.get("$ref")
+    if isinstance(reference, str):
+        return reference.rsplit("/", 1)[1]
+    kind = spec.get("type")
+    if kind == "array":
+        items = spec.get("items")
+        assert isinstance(items, dict)
+        inner = _type_label(items)
+        if inner.startswith("Liste"):
+            return "Liste von Listen (" + inner.split("(", 1)[1]
+        return f"Liste ({_PLURALS.get(inner, inner)})"
+    if kind == "boolean":
+        return "true/false"
+    if spec.get("format") == "date":
+        return "Datum"
+    if "pattern" in spec:
+        return "id"
+    if kind == "string":
+        return "Text"
+    return str(kind)
+
+
+def _yaml_example(name: str, value: object) -> str:
+    if isinstance(value, list):
+        shown = "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
+    else:
+        shown = _yaml_scalar(value)
+    return f"`{name}: {_cell(shown)}`"
+
+
+def _yaml_scalar(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if re.fullmatch(r"[+\d][\d ()/-]*", text) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f'"{text}"'
+    if ": " in text or text.startswith(("@", "*", "&", "!", "[", "{")):
+        return f'"{text}"'
+    return text
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def with_field_reference(readme: str) -> str:
+    """``readme`` with its generated section replaced (or appended when it has none)."""
+    section = field_reference()
+    if REFERENCE_BEGIN in readme and REFERENCE_END in readme:
+        head = readme[: readme.index(REFERENCE_BEGIN)]
+        tail = readme[readme.index(REFERENCE_END) + len(REFERENCE_END) :].lstrip("\n")
+        return head + section + (("\n" + tail) if tail else "")
+    return readme.rstrip("\n") + "\n\n" + section
