@@ -157,7 +157,7 @@ for _word in ("ph", "feiertag", "feiertage", "feiertags", "feiertagen"):
 
 _EVERY_DAY = {"täglich", "taeglich"}
 _OFF = {"off", "closed", "geschlossen", "zu"}
-_LIST = {",", "und", "&", "+", "sowie"}
+_LIST = {",", "und", "&", "sowie"}
 _RANGE = {"-", "bis"}
 _IGNORED = {"uhr", "von", "an", "am", "h", ":"}
 _ROUND_THE_CLOCK = {
@@ -302,7 +302,7 @@ def parse_rules(text: str) -> list[Rule]:
 
 
 def _osm_rule(rule: Rule) -> str:
-    parts: list[str] = []
+    parts: list[str] = ["Mo-Su"] if not rule.days and not rule.off else []
     if rule.days:
         holiday = ["PH"] if _PH in rule.days else []
         weekdays = [
@@ -347,8 +347,8 @@ def normalise_hours(text: str) -> str:
         raise HoursError(_explain(text, str(exc))) from None
     except _Unknown as unknown:
         try:
-            OpeningHours(stripped)
-        except Exception:
+            check_hours(stripped)
+        except HoursError:
             raise HoursError(_explain(text, _unknown_word(str(unknown)))) from None
         return stripped  # valid OSM beyond our grammar: the library knows it
     check_hours(expression)
@@ -381,7 +381,7 @@ def _german_time(minutes: int) -> str:
 def _german_rule(rule: Rule) -> str:
     days = _german_days(rule.spans) if rule.spans else "täglich"
     if rule.off:
-        return f"{days} geschlossen"
+        return f"{days} geschlossen" if rule.spans else "geschlossen"
     times = " und ".join(f"{_german_time(a)}–{_german_time(b)}" for a, b in rule.times)
     return f"{days} {times} Uhr"
 
@@ -474,7 +474,7 @@ def _schedule_text(days: dict[int, tuple[tuple[int, int], ...]]) -> str:
     if _PH in days:
         ph = days[_PH]
         rules.append(Rule((_PH,), ((_PH, _PH),), ph, off=not ph))
-    return "; ".join(_german_rule(rule) for rule in rules)
+    return "; ".join(_german_rule(rule) for rule in rules) or "geschlossen"
 
 
 def _spans(days: list[int]) -> tuple[tuple[int, int], ...]:
