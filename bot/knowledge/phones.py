@@ -50,9 +50,10 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> Phone:
         _EU_HARMONISED.match(digits) or _is_short_number(digits, region)
     ):
         return Phone(raw=raw, display=_group_short(digits), e164=digits, short=True)
-    if not text.startswith(("+", "0")) and len(digits) <= 8:
+    if not text.startswith(("+", "0")) and 3 <= len(digits) <= 8:
         raise PhoneError(
-            f"'{raw}': die Vorwahl fehlt. Schreibe die Nummer mit Vorwahl, "
+            f"'{raw}' ist keine vollständige Telefonnummer: die Vorwahl fehlt. Schreibe sie mit "
+            "Vorwahl, "
             f'z. B. phone: "0781 34311" (nicht "{text}")'
         )
     extension = re.sub(r"\D", "", text.rpartition("-")[2]) if "-" in text else ""
