@@ -50,18 +50,17 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> Phone:
         _EU_HARMONISED.match(digits) or _is_short_number(digits, region)
     ):
         return Phone(raw=raw, display=_group_short(digits), e164=digits, short=True)
-    if not text.startswith(("+", "0")) and 3 <= len(digits) <= 8:
-        raise PhoneError(
-            f"'{raw}' ist keine vollständige Telefonnummer: die Vorwahl fehlt. Schreibe sie mit "
-            "Vorwahl, "
-            f'z. B. phone: "0781 34311" (nicht "{text}")'
-        )
     extension = re.sub(r"\D", "", text.rpartition("-")[2]) if "-" in text else ""
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         raise PhoneError(f"'{raw}' ist keine gültige Telefonnummer. {_EXAMPLES}") from None
     if not phonenumbers.is_valid_number(number):
+        if not text.startswith(("+", "0")) and 3 <= len(digits) <= 8:
+            raise PhoneError(
+                f"'{raw}' ist keine vollständige Telefonnummer: die Vorwahl fehlt. "
+                f'Schreibe sie mit Vorwahl, z. B. phone: "0781 34311" (nicht "{text}")'
+            )
         reason = phonenumbers.is_possible_number_with_reason(number)
         what = {
             phonenumbers.ValidationResult.TOO_SHORT: "zu kurz (fehlt eine Ziffer?)",
