@@ -191,6 +191,7 @@ _URL = re.compile(r"https?://\S+\.\S+", re.IGNORECASE)
 _ROUND_THE_CLOCK = re.compile(
     r"rund um die uhr|24/7|24 stunden|durchgehend|tag und nacht", re.IGNORECASE
 )
+_ROUND_THE_CLOCK_WORDS = ("rund um die uhr", "24/7", "24 stunden", "durchgehend", "tag und nacht")
 _NUMBER_IN_TEXT = re.compile(r"\+?\d[\d /]*\d(?:-\d+)?")
 _EMERGENCY_IN_TEXT = re.compile(r"(?<!\d)(?<!\d )(?:110|112)(?!\d)(?! \d)")
 ALWAYS = "24/7"
@@ -299,9 +300,13 @@ def _contact_upkeep(entry: Entry, contact: Contact, today: dt.date) -> Iterator[
 def _text_upkeep(
     entry: Entry, hours_by_number: dict[str, tuple[str, str | None]]
 ) -> Iterator[tuple[str, tuple[str | int, ...]]]:
-    """ "rund um die Uhr" said of a number or contact whose hours are not 24/7."""
+    """'rund um die Uhr' said of a number or contact whose hours are not 24/7."""
+    labels = [f"{contact.name} {contact.role or ''}" for contact in entry.contacts]
+    if not _says_round_the_clock("\n".join([entry.text, *entry.steps, *labels])):
+        return  # nearly every entry: one look at all its text
     for c, contact in enumerate(entry.contacts):
-        said = _ROUND_THE_CLOCK.search(f"{contact.name} {contact.role or ''}")
+        label = f"{contact.name} {contact.role or ''}"
+        said = _ROUND_THE_CLOCK.search(label) if _says_round_the_clock(label) else None
         if said and contact.hours != ALWAYS:
             yield (
                 f"{_who(entry, contact)}: '{said.group()}' steht bei einem Kontakt, dessen "
@@ -313,6 +318,8 @@ def _text_upkeep(
     parts += [(step, ("steps", s)) for s, step in enumerate(entry.steps)]
     own_phones = [c for c in entry.contacts if c.phone]
     for part, path in parts:
+        if not _says_round_the_clock(part):
+            continue
         for sentence in re.split(r"(?<=[.!?])\s+|\n", part):
             for said in _ROUND_THE_CLOCK.finditer(sentence):
                 number = _nearest_number(sentence, said.start(), hours_by_number)
@@ -331,6 +338,12 @@ def _text_upkeep(
                         'Kontakt dieses Eintrags hat hours: "24/7"',
                         path,
                     )
+
+
+def _says_round_the_clock(text: str) -> bool:
+    """A fast first look (plain substrings) before the regular expression."""
+    lowered = text.lower()
+    return any(word in lowered for word in _ROUND_THE_CLOCK_WORDS)
 
 
 def _hours_text(hours: str | None) -> str:

@@ -412,12 +412,13 @@ class Overlap:
     later_only: str  # German, the meaning as read, written without overlap
 
 
-def overlaps(expression: str) -> list[Overlap]:
+@lru_cache(maxsize=4096)
+def overlaps(expression: str) -> tuple[Overlap, ...]:
     """Later rules that replace earlier ones on some weekdays (holidays ignored)."""
     try:
         rules = parse_rules(expression)
     except ValueError:
-        return []
+        return ()
     found: list[Overlap] = []
     for later_index, later in enumerate(rules):
         if later.off or not later.times:
@@ -437,7 +438,7 @@ def overlaps(expression: str) -> list[Overlap]:
                         _schedule_text(_schedule(rules, union=False)),
                     )
                 )
-    return found
+    return tuple(found)
 
 
 def _schedule(rules: list[Rule], *, union: bool) -> dict[int, tuple[tuple[int, int], ...]]:

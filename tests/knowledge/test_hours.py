@@ -160,4 +160,4 @@ def test_overlap_is_found_and_both_fixes_offered() -> None:
     ["Mo-Do 08:00-16:00; Fr 08:00-12:00", "Mo-Fr 9-12 Uhr; Sa geschlossen", "24/7"],
 )
 def test_no_overlap_where_days_do_not_repeat(expression: str) -> None:
-    assert overlaps(normalise_hours(expression)) == []
+    assert overlaps(normalise_hours(expression)) == ()
