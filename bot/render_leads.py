@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot import texts
@@ -60,7 +61,10 @@ def field_label(name: str) -> str:
     return texts.FIELD_LABELS.get(name, name)
 
 
-def review(file: str, changes: Review) -> str:
+def review(file: str, changes: Review, warnings: Sequence[Problem] = ()) -> str:
+    """The change field by field; ``warnings`` of the new load that concern the changed
+    entries (a later hours rule that replaces an earlier one, a number without source …)
+    are listed below it, so the lead sees them before applying."""
     lines: list[str] = []
     for entry in changes.added:
         lines.append(texts.CHANGE_ADDED.format(title=_esc(entry.title), id=_esc(entry.id)))
@@ -88,7 +92,20 @@ def review(file: str, changes: Review) -> str:
     lines.extend(texts.CHANGE_OTHER.format(what=_esc(other)) for other in changes.other)
     if len(lines) > MAX_LISTED:
         lines = [*lines[:MAX_LISTED], texts.CHANGE_MORE.format(count=len(lines) - MAX_LISTED)]
+    ids = {e.id for e in changes.added} | {c.entry_id for c in changes.changed}
+    concerned = [
+        p
+        for p in warnings
+        if any(f"Eintrag '{entry_id}'" in p.message for entry_id in ids)
+        and not any(skip in p.message for skip in _ENTRY_STALENESS)
+    ]
+    if concerned:
+        lines += ["", texts.EDIT_WARNINGS.format(warnings=problems(concerned))]
     return texts.EDIT_REVIEW.format(file=_esc(file), changes="\n".join(lines))
+
+
+# Staleness of the entry itself is the /veraltet list's business, not news at every edit.
+_ENTRY_STALENESS = ("wurde nie geprüft", "' zuletzt geprüft am", "hat keine keywords")
 
 
 def problems(found: list[Problem]) -> str:

@@ -456,3 +456,4 @@ EDIT_ASK_VALUE["hours"] = (
     "(24/7 für rund um die Uhr), oder - zum Entfernen:"
 )
 STALE_NOTE = "• {title} (<code>{id}</code>): {note}"
+EDIT_WARNINGS = "⚠️ <b>Hinweise</b> (die Änderung geht trotzdem):\n{warnings}"

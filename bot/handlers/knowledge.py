@@ -261,7 +261,8 @@ async def _propose(update: Update, context: BotContext, field: Field, value: str
         return ConversationHandler.END
     _save(context, replace(draft, field=field, proposal=proposal))
     rows = [[Button(texts.EDIT_APPLY, Action(K_APPLY, ("yes",))), *_cancel_row()]]
-    await show(update, context, Reply(render_leads.review(file, proposal.review), rows))
+    text = render_leads.review(file, proposal.review, proposal.result.warnings)
+    await show(update, context, Reply(text, rows))
     return CONFIRM
 
 
@@ -388,9 +389,8 @@ async def upload(update: Update, context: BotContext) -> None:
             Button(texts.EDIT_DISCARD, Action(K_UPLOAD, (token, "no"))),
         ]
     ]
-    await send(
-        context.bot, message.chat_id, Reply(render_leads.review(name, proposal.review), rows)
-    )
+    text = render_leads.review(name, proposal.review, proposal.result.warnings)
+    await send(context.bot, message.chat_id, Reply(text, rows))
 
 
 async def upload_decided(update: Update, context: BotContext) -> None:

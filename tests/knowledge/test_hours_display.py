@@ -45,3 +45,21 @@ def test_review_of_an_hours_edit_shows_german(make_knowledge: MakeKnowledge) -> 
     shown = to_plain(render_leads.review("entries.yaml", changes))
     assert "Mo–Fr 8–16 Uhr" in shown and "Mo–Do 8–16 Uhr" in shown
     assert "08:00" not in shown
+
+
+def test_review_lists_warnings_about_the_changed_entry(make_knowledge: MakeKnowledge) -> None:
+    old = load_knowledge(make_knowledge({})).knowledge
+    overlapping = MINIMAL["entries.yaml"].replace(
+        'hours: "Mo-Fr 08:00-16:00"', "hours: Mo-Fr 9-12 Uhr; Do 14-17 Uhr"
+    )
+    result = load_knowledge(make_knowledge({"entries.yaml": overlapping}))
+    assert old is not None and result.knowledge is not None
+    shown = to_plain(
+        render_leads.review("entries.yaml", review(old, result.knowledge), result.warnings)
+    )
+    assert "⚠️ Hinweise (die Änderung geht trotzdem):" in shown
+    assert "'Do 14–17 Uhr' ersetzt am Do die frühere Regel 'Mo–Fr 9–12 Uhr'" in shown
+    assert "Kontakt 'Migrationsamt': Telefonnummer 0781 805 1660 ohne Quellenadresse" in shown
+    # Warnings about entries the change does not touch are not news here.
+    assert "polizei-lahr" not in shown and "wurde nie geprüft" not in shown
+    assert shown.endswith("Übernehmen?")
