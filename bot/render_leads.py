@@ -62,9 +62,9 @@ def field_label(name: str) -> str:
 
 
 def review(file: str, changes: Review, warnings: Sequence[Problem] = ()) -> str:
-    """The change field by field; ``warnings`` of the new load that concern the changed
-    entries (a later hours rule that replaces an earlier one, a number without source …)
-    are listed below it, so the lead sees them before applying."""
+    """The change field by field; warnings of the new load about hours that changed (a
+    later rule that replaces an earlier one, holiday hours) are listed below it, so the
+    lead sees them before applying."""
     lines: list[str] = []
     for entry in changes.added:
         lines.append(texts.CHANGE_ADDED.format(title=_esc(entry.title), id=_esc(entry.id)))
@@ -92,20 +92,12 @@ def review(file: str, changes: Review, warnings: Sequence[Problem] = ()) -> str:
     lines.extend(texts.CHANGE_OTHER.format(what=_esc(other)) for other in changes.other)
     if len(lines) > MAX_LISTED:
         lines = [*lines[:MAX_LISTED], texts.CHANGE_MORE.format(count=len(lines) - MAX_LISTED)]
-    ids = {e.id for e in changes.added} | {c.entry_id for c in changes.changed}
-    concerned = [
-        p
-        for p in warnings
-        if any(f"Eintrag '{entry_id}'" in p.message for entry_id in ids)
-        and not any(skip in p.message for skip in _ENTRY_STALENESS)
-    ]
+    # Only what the lead can fix in the same edit: warnings on the hours just written.
+    hours_changed = {c.entry_id for c in changes.changed if c.field.endswith(".hours")}
+    concerned = [p for p in warnings if p.field == "hours" and p.entry_id in hours_changed]
     if concerned:
         lines += ["", texts.EDIT_WARNINGS.format(warnings=problems(concerned))]
     return texts.EDIT_REVIEW.format(file=_esc(file), changes="\n".join(lines))
-
-
-# Staleness of the entry itself is the /veraltet list's business, not news at every edit.
-_ENTRY_STALENESS = ("wurde nie geprüft", "' zuletzt geprüft am", "hat keine keywords")
 
 
 def problems(found: list[Problem]) -> str:

@@ -28,6 +28,7 @@ class Finding:
     message: str
     severity: Literal["error", "warning"] = "error"
     entry_id: str | None = None  # the entry it is about, for the per-owner report
+    field: str | None = None  # the field that has to change: "hours", "phone", "text" …
 
 
 def check_knowledge(
@@ -230,7 +231,7 @@ def upkeep(knowledge: Knowledge, today: dt.date) -> Iterator[Finding]:
                 where = (*at, "contacts", c)
                 for message, field in _contact_upkeep(entry, contact, today):
                     path = (*where, field) if field else where
-                    yield Finding(name, path, message, "warning", entry.id)
+                    yield Finding(name, path, message, "warning", entry.id, field)
             for message, path in _text_upkeep(entry, hours_by_number):
                 yield Finding(name, (*at, *path), message, "warning", entry.id)
             if entry.urgent and not _leads_with_emergency(entry):

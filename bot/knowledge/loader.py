@@ -36,6 +36,8 @@ class Problem:
     line: int
     message: str
     severity: Severity = "error"
+    entry_id: str | None = None  # for warnings of the checks: the entry and the field
+    field: str | None = None
 
     def __str__(self) -> str:
         prefix = "Warnung: " if self.severity == "warning" else ""
@@ -195,7 +197,14 @@ def load_texts(
     ):
         source, file = by_name[finding.file]
         problems.append(
-            Problem(file, source.lines.line_of(finding.path), finding.message, finding.severity)
+            Problem(
+                file,
+                source.lines.line_of(finding.path),
+                finding.message,
+                finding.severity,
+                finding.entry_id,
+                finding.field,
+            )
         )
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems)
