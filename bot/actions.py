@@ -33,6 +33,7 @@ TOPICS = "t"  # (page,)
 TOPIC = "c"  # (category_id, page)
 EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
+SAVE_LOCATED = "ol"  # (place digest,) "save the place of my shared location" (issue 14)
 INVITE = "i"  # (role,)
 # Escalations (all start with "x" so the conversation can claim its own buttons).
 ESCALATE = "x"  # () start reporting

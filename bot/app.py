@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -43,6 +44,7 @@ from bot.handlers import (
     escalation,
     escalation_leads,
     knowledge,
+    location,
     place,
     questions,
     start,
@@ -50,6 +52,7 @@ from bot.handlers import (
 )
 from bot.handlers.context import BROADCASTER_KEY, SERVICES_KEY, BotContext
 from bot.handlers.processor import PerUserUpdateProcessor
+from bot.render import semantic_off_notice
 from bot.services import Services, create_services, load_assistant
 from bot.telegram_request import AiohttpRequest
 
@@ -122,12 +125,22 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
             CommandHandler("veraltet", knowledge.stale_command),
             CallbackQueryHandler(knowledge.upload_decided, pattern=r"^ku\|"),
             MessageHandler(filters.Document.ALL, knowledge.upload),
+            # Shared locations (issue 14): the consent button and the location itself.
+            CallbackQueryHandler(location.save_place, pattern=r"^ol\|"),
+            MessageHandler(
+                filters.LOCATION & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+                location.shared,
+            ),
             CallbackQueryHandler(buttons.button),
             MessageHandler(
                 filters.REPLY & filters.TEXT & ~filters.COMMAND, escalation_leads.reply_or_question
             ),
             MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question),
         ]
+    )
+    # After the emergency menu (group 0), the one-tap location button (issue 14).
+    application.add_handler(
+        CommandHandler("notfall", location.offer, filters=filters.ChatType.PRIVATE), group=1
     )
     application.add_error_handler(errors.on_error)
 
@@ -189,8 +202,21 @@ def _post_init(
             services.assistant.knowledge.version,
             application.bot.username,
         )
+        if assistant.semantic_problem:
+            await _tell_admins(
+                application, settings, semantic_off_notice(assistant.semantic_problem)
+            )
 
     return post_init
+
+
+async def _tell_admins(application: Application, settings: Settings, text: str) -> None:  # type: ignore[type-arg]
+    """A start-up notice to every admin's private chat; an admin who cannot be reached is logged."""
+    for admin in settings.admin_user_ids:
+        try:
+            await application.bot.send_message(admin, text)
+        except TelegramError as exc:
+            log.warning("admin %s not told at start-up: %s", admin, exc)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

@@ -1,12 +1,21 @@
 """The one entry point for answering questions, shared by the CLI, the console and the bot.
 
-:class:`Assistant` owns the live search index and swaps it in one assignment when the
+:class:`Assistant` owns the live search engine and swaps it in one assignment when the
 knowledge changes, so a question sees either the old or the new knowledge, never a mix.
+
+With a semantic stage (:class:`~bot.search.engine.MeaningSource`), a new knowledge gets its
+passage vectors from the on-disk cache; the few an edit changed are embedded right away.
+When many are missing (a new knowledge base, a new model), the engine answers lexically at
+once and a background thread embeds them; the engine with meaning is swapped in when ready,
+unless the knowledge has changed again meanwhile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,8 +25,14 @@ from bot.knowledge.hours import HolidayCalendar, Status, status
 from bot.knowledge.loader import bulk_allocation
 from bot.knowledge.model import Contact, Entry, Place
 from bot.knowledge.phones import Phone, PhoneError, parse_phone
+from bot.search.engine import Engine, MeaningSource
 from bot.search.index import Hit, Outcome, SearchIndex, choices
 from bot.search.normalize import tokens
+
+log = logging.getLogger(__name__)
+
+# Passages embedded while a knowledge change is applied; more go to the background.
+EMBED_NOW_LIMIT = 64
 
 PlaceSource = Literal["question", "default"]
 
@@ -70,28 +85,86 @@ class Answer:
 class Assistant:
     """Answers questions from the current knowledge, aware of place and time."""
 
-    def __init__(self, knowledge: Knowledge, clock: Clock, calendar: HolidayCalendar) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        clock: Clock,
+        calendar: HolidayCalendar,
+        meaning: MeaningSource | None = None,
+        semantic_problem: str | None = None,
+        embed_now: int | None = EMBED_NOW_LIMIT,
+    ) -> None:
+        """``embed_now``: passages embedded before a new knowledge is used; beyond that the
+        engine answers lexically until the background thread is done (``None``: always wait,
+        as the one-shot CLI commands do)."""
         self.clock = clock
         self.calendar = calendar
-        self._index = self.build_index(knowledge)
+        self.meaning = meaning
+        # Why the semantic stage is off although it was asked for (shown to admins).
+        self.semantic_problem = semantic_problem
+        self.embed_now = embed_now
+        self._lock = threading.Lock()
+        self._ready: dict[int, Engine] = {}  # engines with meaning, by id of their lexical index
+        engine = self.build_index(knowledge)
+        with self._lock:
+            self._index = self._ready.pop(id(engine.lexical), engine)
 
     @property
     def knowledge(self) -> Knowledge:
         return self._index.knowledge
 
     @property
-    def index(self) -> SearchIndex:
+    def index(self) -> Engine:
         return self._index
 
-    @staticmethod
-    def build_index(knowledge: Knowledge) -> SearchIndex:
-        """A complete index for ``knowledge``; needs no live state (fine in a worker thread)."""
-        with bulk_allocation():
-            return SearchIndex(knowledge)
+    @property
+    def semantic_ready(self) -> bool:
+        return self._index.semantic
 
-    def swap(self, index: SearchIndex) -> None:
-        """Replace the live index in one step; an answer in progress keeps its snapshot."""
-        self._index = index
+    def build_index(self, knowledge: Knowledge) -> Engine:
+        """A complete engine for ``knowledge``; fine in a worker thread (swap it in after)."""
+        with bulk_allocation():
+            engine = Engine(SearchIndex(knowledge))
+        if self.meaning is None:
+            return engine
+        missing = self.meaning.missing(knowledge, engine.entries)
+        if self.embed_now is None or missing <= self.embed_now:
+            meaning = self.meaning.meaning(knowledge, engine.entries)
+            return engine if meaning is None else engine.with_meaning(meaning)
+        log.warning(
+            "semantic search pending: embedding %d passages in the background; "
+            "answering lexically meanwhile",
+            missing,
+        )
+        threading.Thread(
+            target=self._embed_later, args=(engine,), name="embed-knowledge", daemon=True
+        ).start()
+        return engine
+
+    def _embed_later(self, engine: Engine) -> None:
+        assert self.meaning is not None
+        started = time.monotonic()
+        try:
+            meaning = self.meaning.meaning(engine.knowledge, engine.entries)
+        except Exception:
+            log.exception("embedding the knowledge failed; lexical search only")
+            return
+        if meaning is None:
+            return
+        upgraded = engine.with_meaning(meaning)
+        with self._lock:
+            current: Engine | None = getattr(self, "_index", None)  # None: still starting
+            if current is not None and current.lexical is engine.lexical:
+                self._index = upgraded
+            else:  # not swapped in yet (or replaced already): swap() picks it up
+                self._ready = {id(engine.lexical): upgraded}
+        log.warning("semantic search ready after %.1f s", time.monotonic() - started)
+
+    def swap(self, index: Engine) -> None:
+        """Replace the live engine in one step; an answer in progress keeps its snapshot."""
+        with self._lock:
+            self._index = self._ready.pop(id(index.lexical), index)
+            self._ready.clear()
 
     def answer(
         self, question: str, place: str | Place | None = None, now: dt.datetime | None = None

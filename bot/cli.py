@@ -22,7 +22,7 @@ from bot.evaluation import evaluate, read_questions
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.knowledge.model import field_reference, json_schema, with_field_reference
 from bot.render import Renderer, to_plain
-from bot.services import StartupError
+from bot.services import StartupError, semantic_stage
 from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
 from bot.storage.users import Role, UserStore
@@ -117,6 +117,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
     export.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
+    places = commands.add_parser("places", help="places of the knowledge").add_subparsers(
+        dest="action", required=True
+    )
+    fill = with_knowledge(
+        places.add_parser(
+            "fill-coordinates", help="fill missing lat/lon from the bundled GeoNames data"
+        )
+    )
+    fill.add_argument("--dry-run", action="store_true", help="report only, change no file")
     return parser
 
 
@@ -143,7 +152,17 @@ def _assistant(args: argparse.Namespace, settings: Settings) -> Assistant | None
             file=sys.stderr,
         )
         return None
-    return Assistant(result.knowledge, settings.clock(), settings.calendar())
+    meaning, unavailable = semantic_stage(settings)
+    if unavailable:
+        print(texts.SEMANTIC_OFF.format(reason=unavailable), file=sys.stderr)
+    return Assistant(
+        result.knowledge,
+        settings.clock(),
+        settings.calendar(),
+        meaning,
+        unavailable,
+        embed_now=None,
+    )
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -385,6 +404,43 @@ async def _no_recipients() -> tuple[list[int], list[int]]:
     return [], []
 
 
+def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
+    """``places fill-coordinates``: coordinates from GeoNames, offline, into the lead's YAML."""
+    from bot.geo.fill import fill_coordinates
+    from bot.geo.geonames import GeoNamesError, gazetteer
+
+    directory = _knowledge_dir(args, settings)
+    try:
+        towns = gazetteer()
+    except GeoNamesError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    missing = 0
+    for path in sorted(directory.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if "places:" not in text:
+            continue
+        new_text, report = fill_coordinates(text, towns)
+        name = path.relative_to(directory)
+        for line in report.filled:
+            print(f"{name}: ergänzt {line}")
+        for line in report.parts:
+            print(f"{name}: Ortsteil ergänzt {line}")
+        for line in report.check:
+            print(f"{name}: PRÜFEN {line}")
+        for line in report.missing:
+            print(f"{name}: nicht gefunden: {line}")
+        missing += len(report.missing)
+        if new_text != text and not args.dry_run:
+            path.write_text(new_text, encoding="utf-8")
+    if missing:
+        print(
+            f"{missing} Orte ohne Koordinaten: bitte lat/lon von Hand eintragen "
+            "(z. B. aus der Gemeindeseite), dann 'caseworker-bot validate'."
+        )
+    return EXIT_OK
+
+
 _COMMANDS = {
     "validate": cmd_validate,
     "schema": cmd_schema,
@@ -396,4 +452,5 @@ _COMMANDS = {
     "backup": cmd_backup,
     "escalations": cmd_escalations,
     "report": cmd_report,
+    "places": cmd_places,
 }

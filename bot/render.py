@@ -17,6 +17,7 @@ from typing import TypeVar
 from bot import actions, texts
 from bot.actions import Action
 from bot.assistant import Answer, Assistant, ContactView
+from bot.geo.locate import LocationAnswer
 from bot.knowledge.base import Knowledge
 from bot.knowledge.hours import OpenState, german_hours
 from bot.knowledge.model import Entry, Place
@@ -223,6 +224,72 @@ class Renderer:
                 rows.append([Button(_short(entry.title), Action(actions.OPEN_ENTRY, (entry.id,)))])
         return Reply(texts.EMERGENCY_MENU, rows)
 
+    # -- shared locations (issue 14) -------------------------------------------------------
+
+    def location(self, answer: LocationAnswer) -> Reply:
+        """Where a shared point is, the responsible station (open/closed) and the team."""
+        resolution = answer.resolution
+        if resolution.certainty == "unknown":
+            return Reply(texts.LOCATION_UNKNOWN)
+        main = answer.responsible
+        if resolution.certainty == "outside" or main is None:
+            blocks = [texts.LOCATION_OUTSIDE]
+            if resolution.town is not None:
+                blocks.append(texts.LOCATION_OUTSIDE_NEAREST.format(town=esc(resolution.town.name)))
+            blocks.append(texts.LOCATION_OUTSIDE_NO_CONTACT)
+            return Reply("\n\n".join(blocks))
+        place = main.place
+        label = f"{place.name}-{resolution.part}" if resolution.part else place.name
+        if resolution.certainty == "between" and resolution.alternative is not None:
+            heading = texts.LOCATION_BETWEEN.format(
+                place=esc(label), other=esc(resolution.alternative.name)
+            )
+        else:
+            heading = texts.LOCATION_NEAR.format(place=esc(label))
+        if resolution.part:
+            heading += "\n" + texts.LOCATION_MUNICIPALITY.format(place=esc(place.name))
+        blocks = [heading, texts.EMERGENCY_SHORT]
+        rows: list[list[Button]] = []
+        if main.police is not None:
+            blocks.append(texts.LOCATION_POLICE.format(title=esc(main.police.title)))
+            for view in main.police_contacts:
+                block, _after_hours = self._contact(view, answer.now)
+                blocks.append(block)
+            rows.append(
+                [Button(_short(main.police.title), Action(actions.OPEN_ENTRY, (main.police.id,)))]
+            )
+        else:
+            blocks.append(texts.LOCATION_NO_POLICE.format(place=esc(place.name)))
+        alternative = answer.alternative
+        if alternative is not None and alternative.police is not None:
+            blocks.append(
+                texts.LOCATION_ALTERNATIVE_POLICE.format(
+                    place=esc(alternative.place.name), title=esc(alternative.police.title)
+                )
+            )
+            rows.append(
+                [
+                    Button(
+                        _short(alternative.police.title),
+                        Action(actions.OPEN_ENTRY, (alternative.police.id,)),
+                    )
+                ]
+            )
+        if main.team is not None:
+            blocks.append(texts.LOCATION_TEAM.format(title=esc(main.team.title)))
+            rows.append(
+                [Button(_short(main.team.title), Action(actions.OPEN_ENTRY, (main.team.id,)))]
+            )
+        # Uncertain: either town may be saved, each with its own tap.
+        candidates = [place]
+        if resolution.certainty == "between" and resolution.alternative is not None:
+            candidates.append(resolution.alternative)
+        for candidate in candidates:
+            save = texts.LOCATION_SAVE_BUTTON.format(place=candidate.name)
+            action = Action(actions.SAVE_LOCATED, (actions.digest(candidate.name),))
+            rows.append([Button(_short(save), action)])
+        return Reply("\n\n".join(blocks), rows)
+
 
 def own_police(knowledge: Knowledge, place: Place | None) -> Entry | None:
     """The police entry scoped to the place's district, if the place is known."""
@@ -370,3 +437,8 @@ def _pieces(markup: str, limit: int) -> list[tuple[str, list[str]]]:
                 words.append(word)
             result.append((" ", words))
     return result
+
+
+def semantic_off_notice(reason: str) -> str:
+    """For admins at start-up: the semantic stage is off, and why."""
+    return texts.SEMANTIC_OFF_ADMIN.format(reason=esc(reason))

@@ -11,13 +11,17 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 
-from bot.assistant import Assistant
+from bot.assistant import EMBED_NOW_LIMIT, Assistant
 from bot.clock import Clock
 from bot.config import Settings
 from bot.escalations.service import EscalationService, EscalationSettings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
 from bot.render import Renderer
+from bot.search.danger_model import load_classifier
+from bot.search.embedding import load_embedder
+from bot.search.engine import MeaningSource
+from bot.search.vectors import VectorCache
 from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
 from bot.storage.revisions import RevisionStore
@@ -48,7 +52,21 @@ class Services:
         await self.db.close()
 
 
-def load_assistant(settings: Settings, clock: Clock) -> Assistant:
+def semantic_stage(settings: Settings) -> tuple[MeaningSource | None, str | None]:
+    """The semantic stage as configured, or ``None`` and why (never raises: the bot starts
+    on the lexical engine if the embedder cannot run here)."""
+    loaded = load_embedder(settings.embedder, settings.query_vector_cache)
+    if loaded.embedder is None:
+        return None, loaded.problem
+    source = MeaningSource(
+        loaded.embedder,
+        VectorCache(settings.vectors_path()),
+        load_classifier(loaded.embedder.model_id),
+    )
+    return source, None
+
+
+def load_assistant(settings: Settings, clock: Clock, *, wait: bool = False) -> Assistant:
     """The assistant over the configured knowledge; refuses to start on broken knowledge."""
     result = load_knowledge(
         settings.knowledge_dir, today=clock.today(), stale_after_days=settings.stale_after_days
@@ -60,7 +78,15 @@ def load_assistant(settings: Settings, clock: Clock) -> Assistant:
             f"Wissen in {settings.knowledge_dir} ist fehlerhaft ({len(result.errors)} Fehler); "
             "'caseworker-bot validate' zeigt alle."
         )
-    return Assistant(result.knowledge, clock, settings.calendar())
+    meaning, unavailable = semantic_stage(settings)
+    return Assistant(
+        result.knowledge,
+        clock,
+        settings.calendar(),
+        meaning,
+        unavailable,
+        embed_now=None if wait else EMBED_NOW_LIMIT,
+    )
 
 
 async def create_services(settings: Settings, assistant: Assistant) -> Services:

@@ -447,6 +447,44 @@ def german_date(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
 
 
+# --- semantic search (issue 10)
+SEMANTIC_OFF = "Hinweis: Die Bedeutungssuche ist aus, ich suche nur nach Wörtern ({reason})."
+SEMANTIC_OFF_ADMIN = (
+    "⚠️ Die Bedeutungssuche konnte nicht starten; der Bot antwortet nur über die Wortsuche "
+    "(lange Sätze und andere Sprachen werden schlechter verstanden). Grund: {reason}"
+)
+
+# --- location (issue 14)
+LOCATION_BUTTON = "📍 Standort senden"
+LOCATION_OFFER = (
+    "Du weißt nicht, in welcher Gemeinde du gerade bist? Tipp auf »📍 Standort senden«: "
+    "ich nenne dir den Ort, die zuständige Polizei und dein Team. Ich speichere den Standort "
+    "nicht."
+)
+LOCATION_NEAR = "📍 <b>Standort: nahe {place}</b>"
+LOCATION_BETWEEN = "📍 <b>Standort: zwischen {place} und {other}, bitte prüfen</b>"
+LOCATION_MUNICIPALITY = "Gemeinde: <b>{place}</b>"
+LOCATION_OUTSIDE = (
+    "📍 <b>Dieser Standort liegt außerhalb des Ortenaukreises</b> — <b>110</b>/<b>112</b> "
+    "gelten überall."
+)
+LOCATION_OUTSIDE_NEAREST = "Nächster Ort: {town}"
+LOCATION_OUTSIDE_NO_CONTACT = "Eine örtliche Stelle kann ich dir dort nicht nennen."
+LOCATION_UNKNOWN = (
+    "📍 Ich kann den Standort keinem Ort zuordnen: im Wissen sind keine Koordinaten hinterlegt. "
+    "Schreib mir den Namen der Gemeinde."
+)
+LOCATION_POLICE = "👮 Zuständige Polizei: <b>{title}</b>"
+LOCATION_NO_POLICE = "👮 Eine zuständige Polizeidienststelle ist für {place} nicht hinterlegt."
+LOCATION_ALTERNATIVE_POLICE = "Falls du in {place} bist: {title}"
+LOCATION_TEAM = "👥 Team: {title}"
+LOCATION_SAVE_BUTTON = "Als meinen Ort speichern: {place}"
+LOCATION_SAVED = "Dein Ort ist jetzt <b>{place}</b>. Fragen ohne Ortsangabe beantworte ich dafür."
+LOCATION_UNAVAILABLE = (
+    "📍 Standorte kann ich gerade nicht auswerten. Schreib mir den Namen der Gemeinde."
+)
+
+
 # --- knowledge authoring (issue 11)
 
 HOURS = "🕘 {hours}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +16,18 @@ from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
+from bot.search.danger_model import load_classifier
+from bot.search.embedding import DEFAULT_EMBEDDER, load_embedder
+from bot.search.engine import MeaningSource
+from bot.search.vectors import VectorCache
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE = ROOT / "knowledge"
+# One vector cache for the whole test session, shared by every bot process it starts: the
+# shipped knowledge is embedded once (see the ``vectors`` fixture), not once per bot.
+SHARED_VECTORS = (
+    Path(tempfile.gettempdir()) / f"caseworker-bot-tests-{os.getpid()}" / "vectors.sqlite3"
+)
 BERLIN = ZoneInfo("Europe/Berlin")
 
 # A small but complete knowledge base: two districts, a closing office, an emergency entry.
@@ -123,3 +134,29 @@ def shipped() -> Assistant:
     result = load_knowledge(SHIPPED_KNOWLEDGE, today=dt.date(2026, 11, 25))
     assert result.knowledge is not None, "\n".join(map(str, result.errors))
     return Assistant(result.knowledge, Clock(BERLIN), HolidayCalendar("BW"))
+
+
+@pytest.fixture(scope="session")
+def meaning() -> MeaningSource:
+    """The real semantic stage (bundled model) over the session's shared vector cache,
+    with the shipped knowledge already embedded."""
+    loaded = load_embedder(DEFAULT_EMBEDDER)
+    assert loaded.embedder is not None, loaded.problem
+    source = MeaningSource(
+        loaded.embedder, VectorCache(SHARED_VECTORS), load_classifier(loaded.embedder.model_id)
+    )
+    knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
+    assert knowledge is not None
+    source.meaning(knowledge, list(knowledge.entries.values()))
+    return source
+
+
+@pytest.fixture(scope="session")
+def semantic_shipped(meaning: MeaningSource) -> Assistant:
+    """The assistant over the shipped knowledge with the semantic stage, fixed clock."""
+    knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
+    assert knowledge is not None
+    clock = Clock(BERLIN)
+    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"), meaning, embed_now=None)
+    assert assistant.semantic_ready
+    return assistant

@@ -100,7 +100,19 @@ def test_eval_json_has_the_documented_keys(tmp_path: Path) -> None:
     result = run("eval", str(questions), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"n", "top1", "top3", "mrr", "declined", "wrong_place", "p50_ms", "p99_ms"}
+    assert set(data) == {
+        "n",
+        "top1",
+        "top3",
+        "mrr",
+        "declined",
+        "wrong_place",
+        "p50_ms",
+        "p99_ms",
+        "urgent_recall",
+        "urgent_precision",
+        "by_group",
+    }
     assert data["n"] == 3 and data["top1"] == 1.0 and data["declined"] == 1.0
     assert data["wrong_place"] == 0
 

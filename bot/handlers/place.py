@@ -10,6 +10,7 @@ from bot import actions, texts
 from bot.actions import Action
 from bot.handlers.context import BotContext
 from bot.handlers.io import acknowledge, send
+from bot.handlers.location import location_keyboard
 from bot.render import Button, Reply
 
 
@@ -26,7 +27,9 @@ async def set_place(update: Update, context: BotContext) -> None:
             if account.place
             else texts.PLACE_NONE
         )
-        await message.reply_text(text)
+        # In private chats, /ort also offers the one-tap location button (issue 14).
+        markup = location_keyboard() if message.chat.type == "private" else None
+        await message.reply_text(text, reply_markup=markup)
         return
     if name == "-":
         await services.users.set_place(account.user_id, None)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.geo.geonames import DISTRICT_BOX
 from bot.knowledge.base import Knowledge
 from bot.knowledge.hours import german_days, german_hours, normalise_hours, overlaps
 from bot.knowledge.model import Contact, Entry
@@ -38,6 +39,7 @@ def check_knowledge(
         *_duplicates(knowledge),
         *_references(knowledge),
         *_places(knowledge),
+        *_coordinates(knowledge),
         *_coverage(knowledge),
         *_staleness(knowledge, today, stale_after_days),
         *upkeep(knowledge, today),
@@ -135,6 +137,34 @@ def _places(knowledge: Knowledge) -> Iterator[Finding]:
                     )
                 else:
                     claimed[key] = place.name
+
+
+def _coordinates(knowledge: Knowledge) -> Iterator[Finding]:
+    """Coordinates must lie in the district (a typo such as 84.3 or swapped lat/lon)."""
+    box = DISTRICT_BOX
+    for name, content in knowledge.contents.items():
+        for index, place in enumerate(content.places):
+            points: list[tuple[tuple[str | int, ...], str, float | None, float | None]] = [
+                (("places", index, "lat"), place.name, place.lat, place.lon)
+            ]
+            points += [
+                (
+                    ("places", index, "parts", p, "lat"),
+                    f"{place.name}-{part.name}",
+                    part.lat,
+                    part.lon,
+                )
+                for p, part in enumerate(place.parts)
+            ]
+            for path, label, lat, lon in points:
+                if lat is not None and lon is not None and not box.contains(lat, lon):
+                    yield Finding(
+                        name,
+                        path,
+                        f"places[{index}] ({label}): Koordinaten {lat}, {lon} liegen nicht im "
+                        f"Ortenaukreis (erwartet: Breite {box.south}–{box.north}, Länge "
+                        f"{box.west}–{box.east})",
+                    )
 
 
 def _coverage(knowledge: Knowledge) -> Iterator[Finding]:

@@ -145,7 +145,7 @@ class KnowledgeManager:
             fresh = await asyncio.to_thread(self.propose, file, new_text)
             if fresh.result.knowledge is None:
                 raise ChangeRefused(fresh.result.errors)
-            index = await asyncio.to_thread(Assistant.build_index, fresh.result.knowledge)
+            index = await asyncio.to_thread(self.assistant.build_index, fresh.result.knowledge)
             path = self.directory / file
             old_text = path.read_text(encoding="utf-8") if path.exists() else None
             revision_id = await self.revisions.begin(
@@ -207,7 +207,7 @@ class KnowledgeManager:
             if result.knowledge.version == old.version:
                 return ReloadOutcome(False, [])
             changes = review(old, result.knowledge)
-            index = await asyncio.to_thread(Assistant.build_index, result.knowledge)
+            index = await asyncio.to_thread(self.assistant.build_index, result.knowledge)
             now = self.clock.now()
             names = set(old.files) | set(result.knowledge.files)
             for name in sorted(names):

@@ -14,7 +14,14 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from bot.knowledge.hours import HoursError, normalise_hours
 from bot.knowledge.phones import PhoneError, parse_phone
@@ -201,6 +208,24 @@ class Entry(_Strict):
     _verified_is_date = field_validator("verified", mode="before")(_date_only)
 
 
+Latitude = Annotated[
+    float,
+    Field(ge=-90, le=90, description="Breitengrad in Dezimalgrad (WGS 84), z. B. 48.28426."),
+]
+Longitude = Annotated[
+    float,
+    Field(ge=-180, le=180, description="Längengrad in Dezimalgrad (WGS 84), z. B. 8.17602."),
+]
+
+
+class Part(_Strict):
+    """A village part with coordinates, so a shared location can be named precisely."""
+
+    name: Text = Field(description="Der Ortsteil.", examples=["Einbach"])
+    lat: Latitude
+    lon: Longitude
+
+
 class Place(_Strict):
     name: Text = Field(description="Die Gemeinde, ihr üblicher Kurzname.", examples=["Lahr"])
     aliases: list[Text] = Field(
@@ -213,6 +238,26 @@ class Place(_Strict):
         description="Orts-Tags (zuständiges Revier, Team).",
         examples=[["revier-lahr", "team-lahr-umland"]],
     )
+    lat: Latitude | None = Field(
+        default=None,
+        description="Breitengrad der Ortsmitte; nur zusammen mit lon, für geteilte Standorte "
+        "(z. B. lat: 48.28426, lon: 8.17602).",
+    )
+    lon: Longitude | None = Field(
+        default=None,
+        description="Längengrad der Ortsmitte; nur zusammen mit lat.",
+    )
+    parts: list[Part] = Field(
+        default_factory=list,
+        description="Ortsteile mit Koordinaten, nur für geteilte Standorte: in getippten Fragen "
+        "wird ein Ortsteil nur gefunden, wenn er auch unter aliases steht.",
+    )
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> Place:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat und lon nur zusammen angeben")
+        return self
 
 
 class KnowledgeFile(_Strict):
@@ -254,12 +299,14 @@ _SECTIONS = (
     ("Entry", "Eintrag", "ein Element von `entries:`"),
     ("Contact", "Kontakt", "ein Element von `contacts:` in einem Eintrag"),
     ("Place", "Ort", "ein Element von `places:`"),
+    ("Part", "Ortsteil", "ein Element von `parts:` in einem Ort"),
 )
 _PLURALS = {
     "Category": "Kategorien",
     "Entry": "Einträge",
     "Contact": "Kontakte",
     "Place": "Orte",
+    "Part": "Ortsteile",
     "Text": "Texte",
     "id": "ids",
 }
@@ -317,6 +364,8 @@ def _type_label(spec: dict[str, object]) -> str:
         return "true/false"
     if spec.get("format") == "date":
         return "Datum"
+    if kind == "number":
+        return "Zahl"
     if "pattern" in spec:
         return "id"
     if kind == "string":

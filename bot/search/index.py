@@ -85,6 +85,16 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class LexicalResult:
+    """What the lexical stage found, with what the semantic stage needs to go on."""
+
+    result: SearchResult
+    place: Place | None  # the named place, else the default
+    words: list[str]  # all folded words of the question, place included
+    stems: list[str]  # the content stems searched with; empty for a bare place name
+
+
+@dataclass(frozen=True, slots=True)
 class _Expansion:
     term: str
     factor: float
@@ -197,6 +207,17 @@ class SearchIndex:
 
     def search(self, question: str, place: Place | None = None) -> SearchResult:
         """Rank the entries for ``question``; ``place`` applies when the question names none."""
+        found = self.analyse(question, place)
+        result = found.result
+        if result.outcome == "none" and result.urgent and found.stems:
+            # Danger is never answered with "nothing found" when an emergency entry fits.
+            hits = [h for h in result.hits if h.entry.urgent][:MAX_CHOICES]
+            outcome: Outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
+            return SearchResult(question, outcome, hits, result.place, True, result.words)
+        return result
+
+    def analyse(self, question: str, place: Place | None = None) -> LexicalResult:
+        """The lexical ranking and decision, before any fallback for danger."""
         words = tokens(question)
         urgent = sounds_urgent(words)
         match = self.places.find(words)
@@ -211,14 +232,21 @@ class SearchIndex:
         if not stems:
             hits = self._place_overview(place) if match is not None and place else []
             outcome: Outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
-            return SearchResult(question, outcome, hits, match, urgent, content)
+            result = SearchResult(question, outcome, hits, match, urgent, content)
+            return LexicalResult(result, place, tokens(question), stems)
         hits = self._rank(stems, place)
-        outcome = _decide(hits)
-        if outcome == "none" and urgent:
-            # Danger is never answered with "nothing found" when an emergency entry fits.
-            hits = [h for h in hits if h.entry.urgent][:MAX_CHOICES]
-            outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
-        return SearchResult(question, outcome, hits, match, urgent, content)
+        result = SearchResult(question, _decide(hits), hits, match, urgent, content)
+        return LexicalResult(result, place, tokens(question), stems)
+
+    def valid(self, place: Place | None) -> npt.NDArray[np.bool_]:
+        """Which entries may answer a question about ``place`` (all, without a place)."""
+        if place is None:
+            return np.ones(len(self.entries), dtype=bool)
+        here = np.zeros(len(self.entries), dtype=bool)
+        for tag in place.tags:
+            if tag in self._tagged:
+                here[self._tagged[tag]] = True
+        return ~self._scoped | here
 
     def _misspelt_stopword(self, word: str) -> bool:
         """'wass' or 'fur' typed for 'was' or 'für': an unknown word one typo from a stopword."""

@@ -644,6 +644,19 @@ def _check_reply_keyboard(keyboard: Any) -> None:
         raise bad_request(ERR_MARKUP_TOO_LONG)
 
 
+ERR_LOCATION_PRIVATE_ONLY = "location can be requested in a private chats only"
+
+
+def check_private_only_buttons(markup: dict[str, Any] | None) -> None:
+    """Outside private chats a reply keyboard may not ask for the user's location."""
+    if not markup or not isinstance(markup.get("keyboard"), list):
+        return
+    for row in markup["keyboard"]:
+        for button in row:
+            if isinstance(button, dict) and button.get("request_location"):
+                raise bad_request(ERR_LOCATION_PRIVATE_ONLY)
+
+
 def check_reply_markup(
     markup: Any, *, inline_only: bool = False, strict: bool = True
 ) -> dict[str, Any] | None:

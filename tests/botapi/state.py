@@ -174,7 +174,7 @@ class StoredMessage:
     message_id: int
     date: int
     sender: User | None  # None means the bot
-    kind: str  # "text" | "document" | "photo"
+    kind: str  # "text" | "document" | "photo" | "location"
     text: str | None  # raw text/caption as sent (with markup)
     parse_mode: str | None
     parsed: ParsedText
@@ -185,6 +185,7 @@ class StoredMessage:
     photo: SentFile | None = None
     user_file: StoredFile | None = None
     photo_size: tuple[int, int] = (0, 0)
+    location: dict[str, Any] | None = None  # a user's shared (live) location
     edit_date: int | None = None
     edits: list[MessageVersion] = field(default_factory=list)
     deleted: bool = False
@@ -447,7 +448,9 @@ class BotApiState:
             if target is not None and not target.deleted:
                 data["reply_to_message"] = self.message_json(target, with_reply=False)
         entities = self._entities_for_json(msg.parsed.entities)
-        if msg.kind == "text":
+        if msg.kind == "location" and msg.location is not None:
+            data["location"] = copy.deepcopy(msg.location)
+        elif msg.kind == "text":
             data["text"] = msg.parsed.text
             if entities:
                 data["entities"] = entities
@@ -696,9 +699,14 @@ class BotApiState:
             raise bad_request("message to be replied not found")
         return target.message_id
 
-    def _markup(self, p: Params, *, inline_only: bool = False) -> dict[str, Any] | None:
+    def _markup(
+        self, p: Params, *, inline_only: bool = False, state: ChatState | None = None
+    ) -> dict[str, Any] | None:
         markup = p.get_json("reply_markup", rules.ERR_MARKUP_JSON)
-        return rules.check_reply_markup(markup, inline_only=inline_only, strict=self.strict)
+        checked = rules.check_reply_markup(markup, inline_only=inline_only, strict=self.strict)
+        if state is not None and state.chat.type != "private":
+            rules.check_private_only_buttons(checked)
+        return checked
 
     def _new_bot_message(self, state: ChatState, p: Params, **fields: Any) -> StoredMessage:
         params = {k: v for k, v in p.values.items()}
@@ -910,7 +918,7 @@ class BotApiState:
         parse_mode = p.get_str("parse_mode")
         entities = p.get_json("entities", "can't parse entities JSON object")
         parsed = rules.check_message_text(text, parse_mode, entities, strict=self.strict)
-        markup = self._markup(p)
+        markup = self._markup(p, state=state)
         reply_to = self._reply_to(state, p)
         msg = self._new_bot_message(
             state,
@@ -933,7 +941,7 @@ class BotApiState:
         parse_mode = p.get_str("parse_mode")
         entities = p.get_json("caption_entities", "can't parse entities JSON object")
         parsed = rules.check_caption(caption, parse_mode, entities, strict=self.strict)
-        markup = self._markup(p)
+        markup = self._markup(p, state=state)
         reply_to = self._reply_to(state, p)
         size = (0, 0)
         if isinstance(source, UploadedFile):

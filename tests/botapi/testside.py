@@ -209,6 +209,53 @@ class TestSideApi:
             )
             return self.state.enqueue({"message": self.state.message_json(msg)})
 
+    def send_location(
+        self,
+        user: User,
+        latitude: float,
+        longitude: float,
+        *,
+        live_period: int | None = None,
+        chat: ChatRef | None = None,
+    ) -> int:
+        """The user shares a location (attachment → location, or a ``request_location``
+        keyboard button); ``live_period`` (seconds) makes it a live location. Returns update_id.
+        """
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError("Telegram clients only send valid coordinates")
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
+        with self.state.lock:
+            state = self._chat_for(user, chat)
+            msg = self._user_message(
+                user,
+                state,
+                None,
+                kind="location",
+                text=None,
+                parse_mode=None,
+                parsed=rules.ParsedText("", []),
+                location=location,
+            )
+            return self.state.enqueue({"message": self.state.message_json(msg)})
+
+    def move_live_location(
+        self, user: User, message: MessageRef | int, latitude: float, longitude: float
+    ) -> int:
+        """A live location moves: Telegram sends the message again as ``edited_message``."""
+        with self.state.lock:
+            chat_id, message_id = (
+                (user.id, message) if isinstance(message, int) else _message_key(message)
+            )
+            state = self.state.chats[chat_id]
+            msg = state.messages[message_id]
+            if msg.kind != "location" or msg.location is None or "live_period" not in msg.location:
+                raise ValueError(f"message {message_id} is no live location")
+            msg.location = {**msg.location, "latitude": latitude, "longitude": longitude}
+            msg.edit_date = self.state.now()
+            return self.state.enqueue({"edited_message": self.state.message_json(msg)})
+
     def press_button(
         self,
         user: User,

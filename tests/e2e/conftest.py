@@ -28,7 +28,7 @@ from bot import texts
 from bot.config import Settings
 from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest, User, WaitTimeout, rules
 from tests.botapi.state import CallbackQueryState
-from tests.conftest import SHIPPED_KNOWLEDGE, write_files
+from tests.conftest import SHARED_VECTORS, SHIPPED_KNOWLEDGE, write_files
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ADMIN = User(1, "Ada", last_name="Admin")  # in ADMIN_USER_IDS of every bot
@@ -84,6 +84,7 @@ class BotProcess:
             DATABASE_PATH=str(self.database_path),
             KNOWLEDGE_DIR=str(self.knowledge),
             ADMIN_USER_IDS=",".join(map(str, self.admins)),
+            VECTOR_CACHE_PATH=str(SHARED_VECTORS),
         )
         if self.now is not None:
             env["CASEWORKER_BOT_NOW"] = self.now
@@ -382,6 +383,11 @@ class Watch:
 def too_old_button_press(request: RecordedRequest) -> bool:
     """Telegram's refusal to acknowledge a button press older than ~15 s (or answered)."""
     return request.method == "answerCallbackQuery" and request.error == rules.ERR_QUERY_INVALID
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _vectors_warm(meaning: object) -> None:
+    """Every bot of the session finds the shipped knowledge's vectors in the shared cache."""
 
 
 @pytest.fixture(scope="session")

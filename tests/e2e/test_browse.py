@@ -13,14 +13,15 @@ def test_emergency_menu_puts_own_police_first(shared_bot: BotProcess) -> None:
     """/notfall lists the urgent entries; with /ort Hausach the Revier Haslach comes first."""
     worker = new_user("Ute", "Notfall")
     shared_bot.register(worker)
-    menu = shared_bot.ask_one(worker, "/notfall")
+    # The menu, then the one-tap location button in a message of its own (issue 14).
+    menu, _location = shared_bot.ask(worker, "/notfall", count=2)
     assert menu.plain_text == shown(texts.EMERGENCY_MENU)
     without_place = [b.callback_data for b in menu.flat_buttons]
     assert "e|notruf" in without_place
     assert "e|polizei-haslach" not in without_place
 
     shared_bot.ask_one(worker, "/ort Hausach")
-    menu = shared_bot.ask_one(worker, "/notfall")
+    menu, _location = shared_bot.ask(worker, "/notfall", count=2)
     first = menu.flat_buttons[0]
     assert (first.text, first.callback_data) == (
         "👮 Polizeirevier Haslach (Posten Wolfach, Zell a. H.)",
@@ -108,7 +109,7 @@ def test_a_button_pressed_too_long_ago_still_does_its_job(
     bot = launch_bot()
     worker = new_user("Vera", "Spät")
     bot.register(worker, inviter=ADMIN)
-    menu = bot.ask_one(worker, "/notfall")
+    menu, _location = bot.ask(worker, "/notfall", count=2)
     watch.expected_refusals.append(too_old_button_press)
     fake_api.state.callback_query_ttl = 0.0  # every press is too old by the time it is answered
     fake_api.press_button(worker, menu, label="Suizidgefahr")

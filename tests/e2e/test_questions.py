@@ -137,7 +137,16 @@ def test_no_answer_records_the_gap(shared_bot: BotProcess, worker: User) -> None
     assert rows == [("wlan passwort", "none")]
 
 
-@pytest.mark.parametrize("question", ["klient droht mit messer", "klient suizid was tun"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "klient droht mit messer",
+        "klient suizid was tun",
+        # Danger phrased indirectly, and in English: the semantic stage's classifier.
+        "meine klientin hat gesagt dass sie sich heute das leben nimmt",
+        "my client says he will kill himself tonight",
+    ],
+)
 def test_urgent_question_starts_with_110_and_112(
     shared_bot: BotProcess, worker: User, question: str
 ) -> None:

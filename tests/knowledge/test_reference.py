@@ -15,6 +15,7 @@ from bot.knowledge.model import (
     Contact,
     Entry,
     KnowledgeFile,
+    Part,
     Place,
     field_reference,
     with_field_reference,
@@ -30,6 +31,7 @@ BASES: dict[str, tuple[type[BaseModel], dict[str, object]]] = {
     "Eintrag": (Entry, {"id": "x", "title": "X", "category": "polizei", "text": "X."}),
     "Kontakt": (Contact, {"name": "X"}),
     "Ort": (Place, {"name": "X"}),
+    "Ortsteil": (Part, {"name": "X", "lat": 48.0, "lon": 8.0}),
 }
 
 

@@ -1,0 +1,229 @@
+"""The answer engine: words and meaning together.
+
+The lexical index (:mod:`bot.search.index`) knows the words of the knowledge — town names,
+village parts, typos, compounds — and is exact where a caseworker types a few keywords. The
+semantic stage (:mod:`bot.search.semantic`) knows what a sentence *means*, in German and
+in the languages clients write in. The engine ranks with both and decides with both:
+
+* Ranking: for the entries valid for the asked place (the lexical index's scoping), a
+  fused score = ``LEXICAL_WEIGHT`` × the lexical score relative to the best (damped when
+  the question's words are only partly matched) + the semantic similarity relative to the
+  question's median and best similarity. Among entries valid for a town, one whose title
+  names that town wins over a sibling (a Revier named "Lahr" over a Posten elsewhere).
+* Decision: what the lexical stage answers is answered (now in fused order). A question
+  the lexical stage declines — a long sentence whose words only partly match, a question
+  in Arabic — is answered when the meaning is clear: lexical and semantic agree on the
+  best entry, or the semantic best stands out from the rest. Otherwise it is declined.
+* Danger: the sentence classifier over the same vector, plus danger phrases; without the
+  semantic stage, the word list. Danger that the knowledge cannot otherwise answer gets
+  the emergency entries, never "nothing found"; and danger puts emergency entries first.
+
+The thresholds were chosen on tests/eval (questions.yaml, sentences.yaml); the figures on
+held-out sets are in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.knowledge.base import Knowledge
+from bot.knowledge.model import Entry, Place
+from bot.search.danger import has_phrase
+from bot.search.danger_model import DangerClassifier
+from bot.search.embedding import Embedder
+from bot.search.index import (
+    MAX_CHOICES,
+    Hit,
+    LexicalResult,
+    Outcome,
+    SearchIndex,
+    SearchResult,
+)
+from bot.search.normalize import fold
+from bot.search.places import PlaceFinder
+from bot.search.semantic import SemanticIndex, all_passages, build_semantic
+from bot.search.vectors import VectorCache
+
+LEXICAL_WEIGHT = 3.0
+FULL_COVERAGE = 0.7  # lexical coverage at which a lexical score counts fully
+NAMES_PLACE_BONUS = 0.5  # the entry's title names the asked town
+URGENT_BONUS = 1.0  # danger: emergency entries first
+AGREE_GAP = 0.06  # semantic best over the median, enough when lexical agrees
+ALONE_GAP = 0.09  # … enough on its own
+ALONE_MIN = 0.83  # and the least similarity for that
+_CANDIDATES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """The semantic side of an engine: the passage vectors and what embeds questions."""
+
+    index: SemanticIndex
+    embedder: Embedder
+    danger: DangerClassifier | None
+
+
+class MeaningSource:
+    """Everything needed to give a knowledge its semantic side: created once at start-up."""
+
+    def __init__(
+        self, embedder: Embedder, cache: VectorCache, danger: DangerClassifier | None
+    ) -> None:
+        self.embedder = embedder
+        self.cache = cache
+        self.danger = danger
+
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    def missing(self, knowledge: Knowledge, entries: list[Entry]) -> int:
+        """How many passages of ``entries`` would have to be embedded."""
+        texts, _ = all_passages(knowledge, entries)
+        return len(self.cache.missing(self.embedder.model_id, texts))
+
+    def meaning(
+        self, knowledge: Knowledge, entries: list[Entry], *, compute: bool = True
+    ) -> Meaning | None:
+        index = build_semantic(knowledge, entries, self.embedder, self.cache, compute=compute)
+        return None if index is None else Meaning(index, self.embedder, self.danger)
+
+
+class Engine:
+    """Answers over one knowledge; immutable, so a reload swaps a whole new engine in."""
+
+    def __init__(self, lexical: SearchIndex, meaning: Meaning | None = None) -> None:
+        self.lexical = lexical
+        self.meaning = meaning
+        self._position = {entry.id: i for i, entry in enumerate(lexical.entries)}
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.lexical.knowledge
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.lexical.entries
+
+    @property
+    def places(self) -> PlaceFinder:
+        return self.lexical.places
+
+    @property
+    def semantic(self) -> bool:
+        return self.meaning is not None
+
+    def with_meaning(self, meaning: Meaning) -> Engine:
+        return Engine(self.lexical, meaning)
+
+    def search(self, question: str, place: Place | None = None) -> SearchResult:
+        if self.meaning is None:
+            return self.lexical.search(question, place)
+        found = self.lexical.analyse(question, place)
+        vector = self.meaning.embedder.embed_queries([question])[0]
+        return self._fused(found, vector, self.meaning)
+
+    def _fused(
+        self, found: LexicalResult, vector: npt.NDArray[np.float32], meaning: Meaning
+    ) -> SearchResult:
+        lexical = found.result
+        if meaning.danger is not None:
+            urgent = meaning.danger.is_danger(vector) or has_phrase(found.words)
+        else:
+            urgent = lexical.urgent
+        if not found.stems and lexical.hits:  # a bare town name: its overview, as before
+            return _with(lexical, urgent=urgent)
+        valid = self.lexical.valid(found.place)
+        if not valid.any():
+            return _with(lexical, outcome="none", hits=[], urgent=urgent)
+        similarity = meaning.index.similarities(vector)
+        scores, order = self._fuse(lexical.hits, similarity, valid, found.place, urgent)
+        coverage = {h.entry.id: h.coverage for h in lexical.hits}
+        hits = [
+            Hit(self.entries[i], round(float(scores[i]), 4), coverage.get(self.entries[i].id, 0.0))
+            for i in order
+        ]
+        outcome = lexical.outcome
+        if outcome == "none" and self._meaning_is_clear(lexical, similarity, valid):
+            outcome = "answer"
+        if outcome == "none" and urgent:
+            hits = [h for h in hits if h.entry.urgent][:MAX_CHOICES]
+            outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
+        return SearchResult(lexical.query, outcome, hits, lexical.place, urgent, lexical.words)
+
+    def _fuse(
+        self,
+        lexical_hits: list[Hit],
+        similarity: npt.NDArray[np.float32],
+        valid: npt.NDArray[np.bool_],
+        place: Place | None,
+        urgent: bool,
+    ) -> tuple[npt.NDArray[np.float64], list[int]]:
+        allowed = similarity[valid]
+        median = float(np.median(allowed))
+        spread = max(float(allowed.max()) - median, 1e-6)
+        scores = (similarity.astype(np.float64) - median) / spread
+        if lexical_hits:
+            best = max(h.score for h in lexical_hits) or 1.0
+            for hit in lexical_hits:
+                scores[self._position[hit.entry.id]] += (
+                    LEXICAL_WEIGHT * hit.score / best * min(1.0, hit.coverage / FULL_COVERAGE)
+                )
+        scores[~valid] = -np.inf
+        top = np.argsort(-scores, kind="stable")[:_CANDIDATES]
+        top = top[np.isfinite(scores[top])]
+        if place is not None or urgent:
+            names = _place_names(place)
+            for i in top.tolist():
+                entry = self.entries[i]
+                if names and _names_any(entry, names):
+                    scores[i] += NAMES_PLACE_BONUS
+                if urgent and entry.urgent:
+                    scores[i] += URGENT_BONUS
+            top = top[np.argsort(-scores[top], kind="stable")]
+        return scores, top.tolist()
+
+    def _meaning_is_clear(
+        self,
+        lexical: SearchResult,
+        similarity: npt.NDArray[np.float32],
+        valid: npt.NDArray[np.bool_],
+    ) -> bool:
+        allowed = np.where(valid, similarity, -np.inf)
+        best = int(np.argmax(allowed))
+        gap = float(allowed[best]) - float(np.median(similarity[valid]))
+        agree = bool(lexical.hits) and lexical.hits[0].entry.id == self.entries[best].id
+        if agree and gap >= AGREE_GAP:
+            return True
+        return gap >= ALONE_GAP and float(allowed[best]) >= ALONE_MIN
+
+
+def _with(
+    result: SearchResult,
+    *,
+    outcome: Outcome | None = None,
+    hits: list[Hit] | None = None,
+    urgent: bool | None = None,
+) -> SearchResult:
+    return SearchResult(
+        result.query,
+        result.outcome if outcome is None else outcome,
+        result.hits if hits is None else hits,
+        result.place,
+        result.urgent if urgent is None else urgent,
+        result.words,
+    )
+
+
+def _place_names(place: Place | None) -> list[str]:
+    if place is None:
+        return []
+    return [fold(n) for n in (place.name, *place.aliases) if fold(n)]
+
+
+def _names_any(entry: Entry, names: list[str]) -> bool:
+    title = f" {fold(entry.title)} "
+    return any(f" {name} " in title for name in names)

@@ -1,0 +1,80 @@
+"""The fused engine on the shipped knowledge: meaning, danger and other languages.
+
+These questions are from the issue that asked for the semantic stage (they failed before
+it); they are not tuned on — the tuning set is tests/eval/sentences.yaml.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assistant import Assistant
+
+URGENT_ENTRIES = {"notruf", "suizidgefahr", "psychische-krise", "eskalation", "kinderschutz-akut"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "meine klientin hat gesagt dass sie sich heute das leben nimmt",
+        "bewohner liegt auf dem boden und atmet nicht",
+        "es qualmt aus dem zimmer im wohnheim",
+        "my client says he will kill himself tonight",
+        "он говорит что покончит с собой",
+        "ابني لا يتنفس",
+    ],
+)
+def test_danger_without_the_obvious_word_is_urgent(
+    semantic_shipped: Assistant, question: str
+) -> None:
+    answer = semantic_shipped.answer(question)
+    assert answer.urgent
+    assert answer.outcome != "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["gehaltsabrechnung", "wann kommt meine gehaltsabrechnung", "urlaubsantrag stellen"],
+)
+def test_ordinary_words_raise_no_alarm(semantic_shipped: Assistant, question: str) -> None:
+    assert not semantic_shipped.answer(question).urgent
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss: ranked first but declined; the semantic-only decision is kept strict "
+    "so that off-topic questions stay declined (docs/benchmarks.md)",
+)
+def test_a_question_in_english_names_the_towns_station(semantic_shipped: Assistant) -> None:
+    answer = semantic_shipped.answer("police in achern")
+    assert answer.best is not None and answer.best.id == "polizei-achern-oberkirch"
+
+
+def test_an_interpreter_asked_for_in_ukrainian(semantic_shipped: Assistant) -> None:
+    answer = semantic_shipped.answer("мені потрібен перекладач")
+    assert answer.outcome == "answer" and answer.best is not None
+    assert answer.best.id == "dolmetscher"
+
+
+@pytest.mark.parametrize(
+    "question", ["wie wird das wetter morgen in offenburg", "what is the weather tomorrow"]
+)
+def test_what_the_knowledge_does_not_cover_is_declined(
+    semantic_shipped: Assistant, question: str
+) -> None:
+    assert semantic_shipped.answer(question).outcome == "none"
+
+
+def test_a_named_town_never_gets_another_towns_station(semantic_shipped: Assistant) -> None:
+    for question in ("police in hausach please", "polizei in lahr heute nacht wer ist da"):
+        answer = semantic_shipped.answer(question)
+        assert answer.place is not None
+        for hit in answer.results:
+            assert not hit.entry.scope or set(hit.entry.scope) & set(answer.place.tags)
+
+
+def test_keyword_questions_still_answer_as_before(
+    semantic_shipped: Assistant, shipped: Assistant
+) -> None:
+    for question in ("polizei hausach", "frauenhaus", "116117", "migrationsamt offenburg"):
+        assert semantic_shipped.answer(question).best == shipped.answer(question).best
