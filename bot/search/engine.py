@@ -42,6 +42,7 @@ from bot.search.index import (
     SearchIndex,
     SearchResult,
 )
+from bot.search.language import LanguageGuesser
 from bot.search.normalize import fold
 from bot.search.places import PlaceFinder
 from bot.search.semantic import SemanticIndex, all_passages, build_semantic
@@ -54,6 +55,10 @@ URGENT_BONUS = 1.0  # danger: emergency entries first
 AGREE_GAP = 0.06  # semantic best over the median, enough when lexical agrees
 ALONE_GAP = 0.09  # … enough on its own
 ALONE_MIN = 0.83  # and the least similarity for that
+LIKELY_GAP = 0.04  # … enough to offer a choice when no word of the question is known
+LIKELY_MIN = 0.80
+KEYWORD_QUESTION = 2  # words: up to this, a question is keywords, not a sentence
+KEYWORD_SURE = 0.8  # the classifier's probability that counts on keywords
 _CANDIDATES = 64
 
 
@@ -64,6 +69,7 @@ class Meaning:
     index: SemanticIndex
     embedder: Embedder
     danger: DangerClassifier | None
+    language: LanguageGuesser
 
 
 class MeaningSource:
@@ -75,6 +81,7 @@ class MeaningSource:
         self.embedder = embedder
         self.cache = cache
         self.danger = danger
+        self.language = LanguageGuesser()
 
     @property
     def model_id(self) -> str:
@@ -89,7 +96,9 @@ class MeaningSource:
         self, knowledge: Knowledge, entries: list[Entry], *, compute: bool = True
     ) -> Meaning | None:
         index = build_semantic(knowledge, entries, self.embedder, self.cache, compute=compute)
-        return None if index is None else Meaning(index, self.embedder, self.danger)
+        if index is None:
+            return None
+        return Meaning(index, self.embedder, self.danger, self.language)
 
 
 class Engine:
@@ -130,10 +139,7 @@ class Engine:
         self, found: LexicalResult, vector: npt.NDArray[np.float32], meaning: Meaning
     ) -> SearchResult:
         lexical = found.result
-        if meaning.danger is not None:
-            urgent = meaning.danger.is_danger(vector) or has_phrase(found.words)
-        else:
-            urgent = lexical.urgent
+        urgent = self._urgent(lexical, found.words, vector, meaning.danger)
         if not found.stems and lexical.hits:  # a bare town name: its overview, as before
             return _with(lexical, urgent=urgent)
         valid = self.lexical.valid(found.place)
@@ -149,10 +155,39 @@ class Engine:
         outcome = lexical.outcome
         if outcome == "none" and self._meaning_is_clear(lexical, similarity, valid):
             outcome = "answer"
+        elif (
+            outcome == "none"
+            and not lexical.hits
+            and self._meaning_is_likely(similarity, valid)
+            and meaning.language.foreign(lexical.query)
+        ):
+            # No word of the question is known (another language, another script): the
+            # words cannot judge, so the closest entries are offered to choose from.
+            outcome = "choose"
         if outcome == "none" and urgent:
             hits = [h for h in hits if h.entry.urgent][:MAX_CHOICES]
             outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
         return SearchResult(lexical.query, outcome, hits, lexical.place, urgent, lexical.words)
+
+    @staticmethod
+    def _urgent(
+        lexical: SearchResult,
+        words: list[str],
+        vector: npt.NDArray[np.float32],
+        danger: DangerClassifier | None,
+    ) -> bool:
+        """Danger: the classifier for sentences, the word list for keywords.
+
+        The classifier learnt from sentences; on one or two bare words ("messer",
+        "zuschuss") it guesses, so there the word list decides, and the classifier only
+        when it is very sure.
+        """
+        if danger is None:
+            return lexical.urgent
+        probability = danger.probability(vector)
+        if len(lexical.query.split()) <= KEYWORD_QUESTION:
+            return lexical.urgent or probability >= KEYWORD_SURE
+        return probability >= danger.threshold or has_phrase(words)
 
     def _fuse(
         self,
@@ -185,6 +220,14 @@ class Engine:
                     scores[i] += URGENT_BONUS
             top = top[np.argsort(-scores[top], kind="stable")]
         return scores, top.tolist()
+
+    @staticmethod
+    def _meaning_is_likely(
+        similarity: npt.NDArray[np.float32], valid: npt.NDArray[np.bool_]
+    ) -> bool:
+        allowed = similarity[valid]
+        best = float(allowed.max())
+        return best >= LIKELY_MIN and best - float(np.median(allowed)) >= LIKELY_GAP
 
     def _meaning_is_clear(
         self,

@@ -125,3 +125,14 @@ def test_many_missing_vectors_are_embedded_in_the_background(tmp_path: Path) -> 
     while not assistant.semantic_ready and time.monotonic() < deadline:
         time.sleep(0.05)
     assert assistant.semantic_ready
+
+
+def test_other_languages_are_recognised() -> None:
+    from bot.search.language import LanguageGuesser
+
+    guess = LanguageGuesser()
+    assert guess.foreign("мені потрібен перекладач")
+    assert guess.foreign("زوجي يضربني")
+    assert guess.foreign("how do I book an interpreter for an appointment")
+    assert not guess.foreign("wie bestelle ich einen dolmetscher für morgen")
+    assert not guess.foreign("notruf")  # too short to tell: German is assumed
