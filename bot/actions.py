@@ -35,6 +35,8 @@ EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
 SAVE_LOCATED = "ol"  # (place digest,) "save the place of my shared location" (issue 14)
 INVITE = "i"  # (role,)
+# Emergency card ("Notfallkarte"; "ka" is the knowledge editor's): () menu | (lang,) a card.
+CARD = "nk"
 # Escalations (all start with "x" so the conversation can claim its own buttons).
 ESCALATE = "x"  # () start reporting
 ESC_KIND = "xk"  # (kind,)
@@ -66,3 +68,21 @@ def decode(data: str) -> Action | None:
 def digest(text: str) -> str:
     """A short stable reference to a text (10 hex characters)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+MAX_NUMBER = 2**53 - 1  # Telegram ids fit in 53 bits; far below SQLite's 2^63 - 1
+
+
+def number(text: str, *, signed: bool = False) -> int | None:
+    """A number a button or a command argument carries, or None.
+
+    Only ASCII digits (``str.isdigit`` also accepts "²" and other digits ``int`` refuses),
+    at most :data:`MAX_NUMBER` in size (SQLite cannot store integers above 2^63 - 1).
+    """
+    digits = text[1:] if signed and text.startswith("-") else text
+    if not digits or len(digits) > 16 or not (digits.isascii() and digits.isdigit()):
+        return None
+    value = int(digits)
+    if value > MAX_NUMBER:
+        return None
+    return -value if digits is not text else value

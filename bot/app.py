@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -32,13 +32,15 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 from watchfiles import awatch
 
-from bot import texts
+from bot import logs, texts
 from bot.assistant import Assistant
 from bot.config import Settings
+from bot.escalations.service import BACKOFF_MAX
 from bot.handlers import (
     access,
     browse,
     buttons,
+    cards,
     deliver,
     errors,
     escalation,
@@ -53,8 +55,8 @@ from bot.handlers import (
 from bot.handlers.context import BROADCASTER_KEY, SERVICES_KEY, BotContext
 from bot.handlers.processor import PerUserUpdateProcessor
 from bot.render import semantic_off_notice
-from bot.services import Services, create_services, load_assistant
-from bot.telegram_request import AiohttpRequest
+from bot.services import Services, StartupError, create_services, load_assistant
+from bot.telegram_request import AiohttpRequest, Connectivity
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 WATCH_STOP_KEY = "knowledge_watch_stop"
+CONNECTIVITY_KEY = "connectivity"
+REQUESTS_KEY = "requests"
 # Enough to overlap Telegram round trips; more only holds more updates half-done in memory.
 MAX_CONCURRENT_UPDATES = 16
 
@@ -69,6 +73,14 @@ MAX_CONCURRENT_UPDATES = 16
 def build_application(settings: Settings, assistant: Assistant) -> Application:  # type: ignore[type-arg]
     """The configured Application; the database opens in ``post_init`` (inside the loop)."""
     assert settings.telegram_bot_token
+    # One view of "can Telegram be reached" for every request: one log line per change.
+    # Polling tries again within 30 s; in webhook mode the outbox's backoff is the limit.
+    retry = "30 s" if not settings.webhook_url else f"{BACKOFF_MAX.seconds // 60} min"
+    connectivity = Connectivity(retry)
+    requests = [
+        AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES + 4, connectivity=connectivity),
+        AiohttpRequest(connection_pool_size=1, connectivity=connectivity),
+    ]
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -77,8 +89,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
         # aiohttp instead of PTB's default httpx: about half the CPU per Bot API call.
-        .request(AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES + 4))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -91,6 +103,8 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .post_shutdown(_post_shutdown)
         .build()
     )
+    application.bot_data[CONNECTIVITY_KEY] = connectivity
+    application.bot_data[REQUESTS_KEY] = requests
     register_handlers(application, settings)
     return application
 
@@ -124,6 +138,10 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
             CommandHandler("luecken", knowledge.gaps_command),
             CommandHandler("veraltet", knowledge.stale_command),
             CallbackQueryHandler(knowledge.upload_decided, pattern=r"^ku\|"),
+            # Emergency card in the client's language (issue 14): /karte and its buttons.
+            CommandHandler("karte", cards.card_command),
+            CallbackQueryHandler(cards.button, pattern=cards.BUTTON_PATTERN),
+            # (end of emergency card)
             MessageHandler(filters.Document.ALL, knowledge.upload),
             # Shared locations (issue 14): the consent button and the location itself.
             CallbackQueryHandler(location.save_place, pattern=r"^ol\|"),
@@ -157,11 +175,16 @@ def _post_init(
                 "production)",
                 services.clock.pinned.isoformat(),
             )
-        await application.bot.set_my_commands(
-            [BotCommand(name, description) for name, description in texts.COMMANDS]
-        )
+        try:
+            await application.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in texts.COMMANDS]
+            )
+        except TelegramError as exc:  # only the menu: not worth failing the start for
+            log.warning("could not set the command menu: %s", exc)
         jobs = application.job_queue
         if jobs is not None:
+            if settings.team_lead_chat_id is not None:
+                jobs.run_once(deliver.check_lead_chat_job, when=0, name="check-lead-chat")
             jobs.run_daily(_purge, time=dt.time(3, 0, tzinfo=settings.zone), name="retention")
             jobs.run_once(_purge, when=5, name="retention-at-start")
             # The outbox is read at start, so alerts of a previous run are delivered now.
@@ -179,14 +202,15 @@ def _post_init(
                 name="stale-report",
             )
         # Broadcasts (e.g. a changed emergency number) go through PTB's rate limiter.
+        connectivity = application.bot_data[CONNECTIVITY_KEY]
         broadcaster = ExtBot(
             token=application.bot.token,
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_api_file_url,
             defaults=application.bot.defaults,
             rate_limiter=AIORateLimiter(max_retries=3),
-            request=AiohttpRequest(connection_pool_size=8),
-            get_updates_request=AiohttpRequest(connection_pool_size=1),
+            request=AiohttpRequest(connection_pool_size=8, connectivity=connectivity),
+            get_updates_request=AiohttpRequest(connection_pool_size=1, connectivity=connectivity),
         )
         await broadcaster.initialize()
         application.bot_data[BROADCASTER_KEY] = broadcaster
@@ -262,19 +286,47 @@ async def _purge(context: BotContext) -> None:
 def run(settings: Settings) -> None:
     """Serve until SIGINT/SIGTERM: long polling, or PTB's webhook server with WEBHOOK_URL.
 
-    Raises :class:`~bot.services.StartupError` when the knowledge or the database is unusable.
+    Every failure to start is a :class:`~bot.services.StartupError` with one line (and the
+    exit code for the command line), never a traceback: broken knowledge, an unusable
+    database, a token Telegram rejects (exit code 2), anything else that stops the start.
     """
     assistant = load_assistant(settings, settings.clock())
     application = build_application(settings, assistant)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=-1,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    try:
+        if settings.webhook_url:
+            # The path is derived from the secret, and PTB's webhook server answers 403 to
+            # every request without the secret header: nobody who merely finds the server
+            # can post updates in anybody's name.
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_endpoint,
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=-1,
+                close_loop=False,
+            )
+        else:
+            application.run_polling(
+                allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1, close_loop=False
+            )
+    except InvalidToken:
+        raise StartupError(texts.TOKEN_REJECTED, exit_code=2) from None
+    except StartupError:
+        raise
+    except Exception as exc:
+        log.debug("start-up failed", exc_info=True)
+        reason = logs.redact(f"{type(exc).__name__}: {exc}", settings.secrets())
+        raise StartupError(texts.STARTUP_FAILED.format(reason=reason)) from None
+    finally:
+        _close(application)
+
+
+def _close(application: Application) -> None:  # type: ignore[type-arg]
+    """Close our HTTP sessions and the loop. PTB shuts the bot's requests down only when
+    it got as far as initialising them all (not when getMe failed, e.g. a wrong token)."""
+    loop = asyncio.get_event_loop()
+    requests: list[AiohttpRequest] = application.bot_data.get(REQUESTS_KEY, [])
+    loop.run_until_complete(asyncio.gather(*(r.shutdown() for r in requests)))
+    loop.close()

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -113,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=["gaps", "stale"])
     report.add_argument("--days", type=int, default=30, help="gaps: how far back (default 30)")
     with_knowledge(report)
+    card = with_knowledge(
+        commands.add_parser("card", help="print an emergency card (one-page PDF or PNG)")
+    )
+    card.add_argument("--lang", required=True, help="language of the card, e.g. ar, uk, fa")
+    card.add_argument("--out", required=True, type=Path, help="file to write: .pdf or .png")
+    card.add_argument("--place", help="town whose team the card names (default: none)")
     export = escalations.add_parser("export", help="export escalations of a period")
     export.add_argument("--since", required=True, help="first day, YYYY-MM-DD")
     export.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
@@ -226,7 +233,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(format_reply(Renderer(assistant, settings.stale_after_days).answer(answer)))
+    renderer = Renderer(assistant, settings.stale_after_days, records_questions=False)
+    print(format_reply(renderer.answer(answer)))
     return EXIT_OK
 
 
@@ -261,7 +269,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(args, settings)
     if assistant is None:
         return EXIT_INVALID
-    chat = ConsoleChat(assistant, Renderer(assistant, settings.stale_after_days))
+    renderer = Renderer(assistant, settings.stale_after_days, records_questions=False)
+    chat = ConsoleChat(assistant, renderer)
     return run_console(chat, sys.stdin, sys.stdout)
 
 
@@ -274,21 +283,43 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     from bot import app, logs
 
-    logs.configure(settings.log_level, settings.telegram_bot_token)
+    logs.configure(settings.log_level, settings.telegram_bot_token, settings.secrets())
     try:
         app.run(settings)
     except StartupError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
+        print(logs.redact(str(exc)), file=sys.stderr)
+        return exc.exit_code
     return EXIT_OK
+
+
+def _database_path(settings: Settings) -> Path | None:
+    """The database file this command uses, said on stderr (stdout stays for the output).
+
+    None after one line if its folder does not exist: a command run in the wrong working
+    directory must not create a second, empty database that the bot never sees.
+    """
+    path = settings.database_path.absolute()
+    if not path.parent.is_dir():
+        print(
+            f"Ordner {path.parent} für die Datenbank gibt es nicht (DATABASE_PATH="
+            f"{settings.database_path}); nichts angelegt. Im falschen Verzeichnis? Sonst den "
+            f"Ordner anlegen: mkdir -p {path.parent}",
+            file=sys.stderr,
+        )
+        return None
+    print(f"Datenbank: {path}", file=sys.stderr)
+    return path
 
 
 async def _open_database(settings: Settings) -> Database | None:
     """The database, or None after one line on stderr saying why it cannot be used."""
+    path = _database_path(settings)
+    if path is None:
+        return None
     try:
-        return await Database.open(settings.database_path)
+        return await Database.open(path, create_folder=False)
     except (StorageError, OSError, sqlite3.Error) as exc:
-        print(f"Datenbank {settings.database_path} nicht nutzbar: {exc}", file=sys.stderr)
+        print(f"Datenbank {path} nicht nutzbar: {exc}", file=sys.stderr)
         return None
 
 
@@ -321,27 +352,57 @@ async def _users(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    """SQLite's online backup: a consistent snapshot even while the bot writes."""
-    source_path = settings.database_path
+    """SQLite's online backup: a consistent snapshot even while the bot writes.
+
+    The target's folder is created if missing; the copy is readable by its owner only.
+    """
+    source_path = _database_path(settings)
+    if source_path is None:
+        return EXIT_INVALID
     if not source_path.exists():
         print(f"Datenbank {source_path} gibt es nicht.", file=sys.stderr)
         return EXIT_INVALID
-    if args.target.exists():
-        print(f"{args.target} gibt es schon; bitte einen neuen Dateinamen wählen.", file=sys.stderr)
-        return EXIT_INVALID
-    source = sqlite3.connect(source_path)
-    target = sqlite3.connect(args.target)
+    target_path: Path = args.target.absolute()
     try:
-        source.backup(target)
-        check = target.execute("PRAGMA integrity_check").fetchone()
-    finally:
-        target.close()
-        source.close()
-    if not check or check[0] != "ok":
-        print(f"Sicherung {args.target} ist beschädigt: {check}", file=sys.stderr)
+        target_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"Sicherung nach {target_path} nicht möglich: {_os_reason(exc)}", file=sys.stderr)
         return EXIT_INVALID
-    print(f"Gesichert nach {args.target}.")
+    try:
+        # O_EXCL: never overwrite a backup, even one created in this very moment.
+        os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        print(f"{target_path} gibt es schon; bitte einen neuen Dateinamen wählen.", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        print(f"Sicherung nach {target_path} nicht möglich: {_os_reason(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        source = sqlite3.connect(source_path)
+        try:
+            target = sqlite3.connect(target_path)
+            try:
+                source.backup(target)
+                check = target.execute("PRAGMA integrity_check").fetchone()
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        target_path.unlink(missing_ok=True)
+        print(f"Sicherung nach {target_path} fehlgeschlagen: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if not check or check[0] != "ok":
+        print(f"Sicherung {target_path} ist beschädigt: {check}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Gesichert nach {target_path}.")
     return EXIT_OK
+
+
+def _os_reason(exc: OSError) -> str:
+    """'Permission denied: /var/backups/x' as one line, without Python's error class."""
+    reason = exc.strerror or str(exc)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
 
 
 def cmd_escalations(args: argparse.Namespace, settings: Settings) -> int:
@@ -367,7 +428,9 @@ async def _export_escalations(args: argparse.Namespace, settings: Settings) -> i
         rows = await service.between(since, until)
     finally:
         await db.close()
-    sys.stdout.write(to_csv(rows) if args.format == "csv" else to_json(rows) + "\n")
+    text = to_csv(rows, zone) if args.format == "csv" else to_json(rows) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the terminal's locale
     return EXIT_OK
 
 
@@ -397,6 +460,35 @@ async def _report_gaps(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await db.close()
     print(to_plain(render_leads.gaps(found)))
+    return EXIT_OK
+
+
+def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue 14: the client's emergency card for a notice board."""
+    from bot.cards.card import all_cards, build
+    from bot.cards.printable import footer_text, write_card
+
+    if args.out.suffix.lower() not in (".pdf", ".png"):
+        print(texts.CARD_CLI_BAD_SUFFIX.format(out=args.out), file=sys.stderr)
+        return EXIT_USAGE
+    assistant = _assistant(args, settings)
+    if assistant is None:
+        return EXIT_INVALID
+    cards = all_cards(assistant.knowledge)
+    card = cards.get(args.lang)
+    if card is None:
+        known = ", ".join(cards) or "-"
+        print(texts.CARD_CLI_UNKNOWN_LANGUAGE.format(lang=args.lang, known=known), file=sys.stderr)
+        return EXIT_USAGE
+    place = None
+    if args.place:
+        place = assistant.find_place(args.place)
+        if place is None:
+            print(texts.CARD_CLI_UNKNOWN_PLACE.format(place=args.place), file=sys.stderr)
+            return EXIT_USAGE
+    content = build(assistant, card, place)
+    write_card(content, args.out, footer=footer_text(content, assistant.knowledge.version))
+    print(texts.CARD_CLI_WRITTEN.format(out=args.out))
     return EXIT_OK
 
 
@@ -453,4 +545,5 @@ _COMMANDS = {
     "escalations": cmd_escalations,
     "report": cmd_report,
     "places": cmd_places,
+    "card": cmd_card,
 }

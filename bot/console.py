@@ -7,12 +7,14 @@ first (``caseworker-bot run`` without a token), and what team leads use to try k
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from typing import TextIO
 
 from bot import actions, texts
 from bot.actions import Action
 from bot.assistant import Assistant
+from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
 from bot.clock import parse_local_datetime
 from bot.knowledge.model import Place
 from bot.render import Renderer, Reply, to_plain
@@ -52,9 +54,15 @@ class ConsoleChat:
             "/notfall": lambda _: self._show(self.renderer.emergency(self.place)),
             "/ort": self._set_place,
             "/zeit": self._set_time,
+            "/karte": lambda lang: self._card(lang or None),
+            "/hilfe": lambda _: self._show(Reply(texts.CONSOLE_HELP)),
+            "/help": lambda _: self._show(Reply(texts.CONSOLE_HELP)),
         }
         if command in handlers:
             return handlers[command](argument.strip())
+        if command.startswith("/"):
+            # A Telegram command (/eskalation, /bearbeiten …) is no question to search for.
+            return texts.CONSOLE_UNKNOWN_COMMAND.format(command=command)
         answer = self.assistant.answer(text, place=self.place, now=self._now())
         return self._show(self.renderer.answer(answer))
 
@@ -81,7 +89,17 @@ class ConsoleChat:
             return self._show(reply) if reply else texts.OUTDATED_BUTTON
         if action.kind == actions.FEEDBACK:
             return texts.FEEDBACK_THANKS
+        if action.kind == actions.CARD:  # issue 14: the emergency card (menu, then a card)
+            return self._card(action.args[0] if action.args else None)
         return texts.OUTDATED_BUTTON
+
+    def _card(self, lang: str | None) -> str:
+        knowledge = self.assistant.knowledge
+        card = all_cards(knowledge).get(lang) if lang else None
+        if card is None:
+            return self._show(language_menu(knowledge)) if lang is None else texts.OUTDATED_BUTTON
+        note = self._show(caseworker_note(knowledge, card, self.place is not None))
+        return to_plain(card_html(build(self.assistant, card, self.place))) + "\n\n" + note
 
     def _set_place(self, name: str) -> str:
         if not name:
@@ -116,14 +134,25 @@ def format_reply(reply: Reply) -> str:
 
 
 def run_console(chat: ConsoleChat, stdin: TextIO, stdout: TextIO, prompt: str = "> ") -> int:
-    """Read questions until end of input or /ende."""
+    """Read questions until end of input or /ende.
+
+    In a terminal, lines are read with ``readline``: arrow keys, Ctrl-A/E and the history of
+    earlier questions (↑) work as in a shell.
+    """
     print(chat.welcome(), file=stdout)
     interactive = stdin.isatty()
+    editing = interactive and stdin is sys.stdin and stdout is sys.stdout and _line_editing()
     while True:
-        if interactive:
-            stdout.write(prompt)
-            stdout.flush()
-        line = stdin.readline()
+        if editing:
+            try:
+                line = input(prompt) + "\n"
+            except EOFError:
+                line = ""
+        else:
+            if interactive:
+                stdout.write(prompt)
+                stdout.flush()
+            line = stdin.readline()
         if not line:
             break
         reply = chat.handle(line)
@@ -133,3 +162,12 @@ def run_console(chat: ConsoleChat, stdin: TextIO, stdout: TextIO, prompt: str = 
             print(reply + "\n", file=stdout)
     print(texts.CONSOLE_BYE, file=stdout)
     return 0
+
+
+def _line_editing() -> bool:
+    """Turn on line editing for ``input()``; False where Python has no readline (Windows)."""
+    try:
+        import readline  # noqa: F401  (importing it is what enables editing in input())
+    except ImportError:
+        return False
+    return True

@@ -44,6 +44,22 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+ECHO_LIMIT = 200
+EMERGENCY_NUMBERS = frozenset({"110", "112"})
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """What someone typed, quoted back in a reply: escaped and shortened.
+
+    Telegram refuses messages over 4096 characters; a 4096-character input quoted in a
+    sentence would be one, and the person would get an error instead of the answer.
+    """
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return esc(text)
+
+
 @dataclass(frozen=True)
 class Renderer:
     """Renders with the assistant's knowledge, clock and settings."""
@@ -51,6 +67,7 @@ class Renderer:
     assistant: Assistant
     stale_after_days: int = 180
     can_escalate: bool = False
+    records_questions: bool = True  # False (console, ``ask``): no "ich habe notiert"
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -78,7 +95,8 @@ class Renderer:
             return Reply("\n\n".join([*lead, heading]), rows)
         rows = [[Button("📚 Themen", Action(actions.TOPICS, ("0",)))]]
         rows += self._urgent_row(answer.urgent)
-        return Reply("\n\n".join([*lead, texts.NOTHING_FOUND]), rows)
+        nothing = texts.NOTHING_FOUND if self.records_questions else texts.NOTHING_FOUND_LOCAL
+        return Reply("\n\n".join([*lead, nothing]), rows)
 
     def entry(
         self,
@@ -113,7 +131,9 @@ class Renderer:
             if after_hours is not None:
                 label = texts.AFTER_HOURS_BUTTON.format(title=_short(after_hours.title))
                 rows.append([Button(label, Action(actions.OPEN_ENTRY, (after_hours.id,)))])
-        blocks.append(self._verification(entry, at.date()))
+        verification = self._verification(entry, at.date(), urgent=urgent)
+        if verification:
+            blocks.append(verification)
         for related_id in entry.related:
             related = self.assistant.entry(related_id)
             if related is not None:
@@ -170,23 +190,46 @@ class Renderer:
                 lines.append(texts.UNKNOWN_NOW.format(hours=esc(german_hours(contact.hours or ""))))
         return "\n".join(lines), after_hours
 
-    def _verification(self, entry: Entry, today: dt.date) -> str:
-        if entry.verified is None:
-            line = texts.NEVER_VERIFIED
+    def _verification(self, entry: Entry, today: dt.date, *, urgent: bool = False) -> str:
+        """When the entry was checked; nothing of that for 110/112 alone (always valid).
+
+        Where 110/112 stand next to local contacts (an urgent answer, a police station
+        with 110 as one contact), a warning about unchecked or old facts says that it is
+        about the local ones, so nobody doubts the emergency numbers.
+        """
+        numbers = {"".join(c.phone.split()) for c in entry.contacts if c.phone}
+        emergency_only = (
+            bool(entry.contacts)
+            and numbers <= EMERGENCY_NUMBERS
+            and all(c.phone for c in entry.contacts)
+        )
+        beside_emergency = urgent or bool(numbers & EMERGENCY_NUMBERS)
+        if emergency_only and (
+            entry.verified is None or (today - entry.verified).days > self.stale_after_days
+        ):
+            line = ""
+        elif entry.verified is None:
+            line = texts.NEVER_VERIFIED_LOCAL if beside_emergency else texts.NEVER_VERIFIED
         elif (today - entry.verified).days > self.stale_after_days:
-            line = texts.STALE.format(
-                date=texts.german_date(entry.verified), days=self.stale_after_days
-            )
+            stale = texts.STALE_LOCAL if beside_emergency else texts.STALE
+            line = stale.format(date=texts.german_date(entry.verified), days=self.stale_after_days)
         else:
             line = texts.VERIFIED.format(date=texts.german_date(entry.verified))
         if entry.source:
-            line += "\n<i>" + texts.SOURCE.format(source=esc(entry.source)) + "</i>"
+            source = "<i>" + texts.SOURCE.format(source=esc(entry.source)) + "</i>"
+            line = f"{line}\n{source}" if line else source
         return line
 
     def _urgent_row(self, urgent: bool) -> list[list[Button]]:
-        if urgent and self.can_escalate:
-            return [[Button(texts.ESCALATE_BUTTON, Action(actions.ESCALATE))]]
-        return []
+        if not urgent:
+            return []
+        rows = []
+        if self.can_escalate:
+            rows.append([Button(texts.ESCALATE_BUTTON, Action(actions.ESCALATE))])
+        # Issue 14: the client's emergency card in their language, one tap away.
+        if any(content.cards for content in self.assistant.knowledge.contents.values()):
+            rows.append([Button(texts.CARD_BUTTON, Action(actions.CARD))])
+        return rows
 
     # -- browsing --------------------------------------------------------------------------
 

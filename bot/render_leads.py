@@ -12,6 +12,7 @@ from bot import texts
 from bot.knowledge.diff import Review
 from bot.knowledge.hours import german_hours
 from bot.knowledge.loader import Problem
+from bot.render import echo
 from bot.reports import Gap, Stale
 from bot.storage.revisions import Revision
 
@@ -65,6 +66,28 @@ def review(file: str, changes: Review, warnings: Sequence[Problem] = ()) -> str:
     """The change field by field; warnings of the new load about hours that changed (a
     later rule that replaces an earlier one, holiday hours) are listed below it, so the
     lead sees them before applying."""
+    lines = change_lines(changes)
+    # Only what the lead can fix in the same edit: warnings on the hours just written.
+    hours_changed = {c.entry_id for c in changes.changed if c.field.endswith(".hours")}
+    concerned = [p for p in warnings if p.field == "hours" and p.entry_id in hours_changed]
+    if concerned:
+        lines += "\n\n" + texts.EDIT_WARNINGS.format(warnings=problems(concerned))
+    return texts.EDIT_REVIEW.format(file=_esc(file), changes=lines)
+
+
+def changed_meanwhile(
+    file: str, who: str | None, changes: Review, again: Review, warnings: Sequence[Problem] = ()
+) -> str:
+    """A change reviewed against an older file: the other change first, then a new review."""
+    return texts.CHANGED_MEANWHILE.format(
+        file=_esc(file),
+        who=_esc(who or texts.CHANGED_MEANWHILE_SOMEONE),
+        changes=change_lines(changes) or texts.CHANGE_NOTHING,
+        review=review(file, again, warnings),
+    )
+
+
+def change_lines(changes: Review) -> str:
     lines: list[str] = []
     for entry in changes.added:
         lines.append(texts.CHANGE_ADDED.format(title=_esc(entry.title), id=_esc(entry.id)))
@@ -92,12 +115,7 @@ def review(file: str, changes: Review, warnings: Sequence[Problem] = ()) -> str:
     lines.extend(texts.CHANGE_OTHER.format(what=_esc(other)) for other in changes.other)
     if len(lines) > MAX_LISTED:
         lines = [*lines[:MAX_LISTED], texts.CHANGE_MORE.format(count=len(lines) - MAX_LISTED)]
-    # Only what the lead can fix in the same edit: warnings on the hours just written.
-    hours_changed = {c.entry_id for c in changes.changed if c.field.endswith(".hours")}
-    concerned = [p for p in warnings if p.field == "hours" and p.entry_id in hours_changed]
-    if concerned:
-        lines += ["", texts.EDIT_WARNINGS.format(warnings=problems(concerned))]
-    return texts.EDIT_REVIEW.format(file=_esc(file), changes="\n".join(lines))
+    return "\n".join(lines)
 
 
 def problems(found: list[Problem]) -> str:
@@ -136,7 +154,7 @@ def gaps(found: list[Gap]) -> str:
     lines = [texts.GAPS_HEADING]
     for index, gap in enumerate(found[:MAX_LISTED], 1):
         lines.append(
-            texts.GAPS_LINE.format(index=index, example=_esc(gap.example), count=gap.count)
+            texts.GAPS_LINE.format(index=index, example=echo(gap.example), count=gap.count)
         )
     return "\n".join(lines)
 

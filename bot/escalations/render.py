@@ -10,7 +10,7 @@ from bot.actions import Action
 from bot.escalations.model import AuditEvent, Escalation, Status
 from bot.escalations.reports import Statistics
 from bot.escalations.service import Outgoing, Purpose
-from bot.render import Button, Reply
+from bot.render import Button, Reply, split_message
 
 LIST_PAGE = 8
 
@@ -41,10 +41,29 @@ def status_line(escalation: Escalation, zone: dt.tzinfo) -> str:
 
 
 def alert(escalation: Escalation, zone: dt.tzinfo, lines_before: list[str] | None = None) -> Reply:
-    """The leads' alert; its buttons disappear once the escalation is resolved."""
-    description = (
-        _esc(escalation.description) if escalation.description is not None else texts.ALERT_ERASED
-    )
+    """The leads' alert; its buttons disappear once the escalation is resolved.
+
+    Always one message: the alert is later edited in place ("übernommen von …"), and an edit
+    can only replace one message. A description too long for that is shortened here (the
+    full text stays in the database, the export and the history).
+    """
+    text = escalation.description
+    keep = len(text) if text is not None else 0
+    while True:
+        reply = _alert(escalation, zone, lines_before, keep)
+        if keep == 0 or len(split_message(reply.html)) == 1:
+            return reply
+        keep = keep * 9 // 10
+
+
+def _alert(
+    escalation: Escalation, zone: dt.tzinfo, lines_before: list[str] | None, keep: int
+) -> Reply:
+    text = escalation.description
+    if text is None:
+        description = texts.ALERT_ERASED
+    else:
+        description = _esc(text if keep >= len(text) else text[:keep] + "…")
     body = texts.ALERT.format(
         id=escalation.id,
         urgency=texts.URGENCY_LABELS[escalation.urgency.value],
@@ -77,6 +96,8 @@ def outgoing(item: Outgoing, zone: dt.tzinfo, max_reminders: int) -> Reply:
     if item.purpose is Purpose.REMINDER:
         reminder = texts.ALERT_REMINDER.format(count=escalation.reminders_sent, max=max_reminders)
         return alert(escalation, zone, [*mark, reminder])
+    if item.purpose is Purpose.FALLBACK:
+        return alert(escalation, zone, [*mark, texts.ALERT_LEAD_CHAT_FALLBACK])
     if item.purpose is Purpose.ADMIN_ALERT:
         admin = texts.ALERT_ADMIN.format(count=escalation.reminders_sent)
         return alert(escalation, zone, [*mark, admin])

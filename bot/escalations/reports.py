@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections import Counter
@@ -31,11 +32,18 @@ EXPORT_FIELDS = (
 )
 
 
-def _row(escalation: Escalation) -> dict[str, object]:
+def _row(escalation: Escalation, *, iso: bool = True) -> dict[str, object]:
+    """One escalation's export fields; times as ISO texts, or (``iso=False``) as they are."""
     minutes = minutes_to_take(escalation)
+
+    def when(moment: dt.datetime | None) -> object:
+        if moment is None:
+            return ""
+        return moment.isoformat() if iso else moment
+
     return {
         "id": escalation.id,
-        "created_at": escalation.created_at.isoformat(),
+        "created_at": when(escalation.created_at),
         "kind": escalation.kind.value,
         "urgency": escalation.urgency.value,
         "place": escalation.place or "",
@@ -43,21 +51,41 @@ def _row(escalation: Escalation) -> dict[str, object]:
         "status": escalation.status.value,
         "reporter_id": escalation.reporter_id,
         "taken_by": escalation.taken_by or "",
-        "taken_at": escalation.taken_at.isoformat() if escalation.taken_at else "",
+        "taken_at": when(escalation.taken_at),
         "resolved_by": escalation.resolved_by or "",
-        "resolved_at": escalation.resolved_at.isoformat() if escalation.resolved_at else "",
+        "resolved_at": when(escalation.resolved_at),
         "minutes_to_take": "" if minutes is None else round(minutes, 1),
         "description": escalation.description or "",
         "outcome": escalation.outcome or "",
     }
 
 
-def to_csv(escalations: Sequence[Escalation]) -> str:
+CSV_DELIMITER = ";"  # what a German spreadsheet expects (the comma is the decimal mark)
+BOM = "\ufeff"  # so that Excel reads UTF-8 (umlauts) instead of the local code page
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object, zone: dt.tzinfo) -> object:
+    """One CSV cell as a German office reads it: local times, decimal commas, and a text
+    that a spreadsheet would run as a formula (``=HYPERLINK(…)``) kept as text with '."""
+    if isinstance(value, dt.datetime):
+        return f"{value.astimezone(zone):%d.%m.%Y %H:%M}"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(escalations: Sequence[Escalation], zone: dt.tzinfo) -> str:
+    """The CSV export: ``;``-separated, starting with a BOM, times in ``zone``."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+    buffer.write(BOM)
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, delimiter=CSV_DELIMITER)
     writer.writeheader()
     for escalation in escalations:
-        writer.writerow(_row(escalation))
+        row = _row(escalation, iso=False)
+        writer.writerow({key: _cell(value, zone) for key, value in row.items()})
     return buffer.getvalue()
 
 

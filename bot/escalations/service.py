@@ -5,6 +5,11 @@ must be told, an outbox row. Delivery reads the outbox and retries with backoff 
 Telegram accepts the message, also after a restart: the alert can be late, never lost.
 Delivery is at-least-once: a row whose previous attempt may have reached Telegram (the bot
 died or the request timed out mid-way) is sent again *marked* as a possible duplicate.
+
+Some failures are permanent (Telegram: "chat not found", "bot was kicked"): retrying would
+only hide them. Such a row is given up at once (``delivered_at`` set, ``message_id`` NULL,
+``last_error`` says why); when it was meant for the leads' group, the admins get the alert
+in their private chats instead, in the same delivery run (:attr:`Purpose.FALLBACK`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot import logs
 from bot.clock import Clock
 from bot.escalations.model import AuditEvent, Escalation, Kind, Report, Status, Urgency
 from bot.storage.database import Database, from_timestamp, timestamp
@@ -35,8 +41,12 @@ class Purpose(enum.StrEnum):
     ALERT = "alert"  # to the leads: a new escalation
     REMINDER = "reminder"  # to the leads: still not taken
     ADMIN_ALERT = "admin-alert"  # to each admin: reminders ran out
+    FALLBACK = "lead-chat-fallback"  # to each admin: the leads' group cannot be reached
     TAKEN = "taken"  # to the reporter: a lead took it
     RESOLVED = "resolved"  # to the reporter: done
+
+
+_ALERTS = frozenset({Purpose.ALERT, Purpose.REMINDER, Purpose.ADMIN_ALERT, Purpose.FALLBACK})
 
 
 class Change(enum.Enum):
@@ -58,14 +68,48 @@ class Outgoing:
 
 
 class DeliveryError(Exception):
-    """Sending failed. ``maybe_delivered``: the request may have reached Telegram."""
+    """Sending failed. ``maybe_delivered``: the request may have reached Telegram.
+
+    ``permanent``: sending it again cannot succeed (the chat does not exist, the bot was
+    removed or blocked); the row is given up instead of retried.
+    """
 
     def __init__(
-        self, message: str, *, maybe_delivered: bool = False, retry_after: float = 0.0
+        self,
+        message: str,
+        *,
+        maybe_delivered: bool = False,
+        retry_after: float = 0.0,
+        permanent: bool = False,
     ) -> None:
         super().__init__(message)
         self.maybe_delivered = maybe_delivered
         self.retry_after = retry_after  # Telegram's flood control asked to wait this long
+        self.permanent = permanent
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Who an escalation's alert reached so far, for the reporter's confirmation.
+
+    ``group``: the leads' group's alert (``None`` without a group): "delivered", "pending"
+    (being retried) or "failed" (given up). ``direct``: alerts in private chats delivered,
+    ``direct_pending`` still being retried, ``direct_failed`` given up.
+    """
+
+    group: str | None
+    direct: int
+    direct_pending: int
+    direct_failed: int
+
+    @property
+    def anyone(self) -> bool:
+        return self.group == "delivered" or self.direct > 0
+
+    @property
+    def nobody(self) -> bool:
+        """Nobody was reached, and nothing is being retried: nobody will be told."""
+        return not self.anyone and self.direct_pending == 0 and self.group != "pending"
 
 
 Send = Callable[[Outgoing], Awaitable[int]]  # returns the Telegram message id
@@ -93,6 +137,7 @@ class EscalationService:
         self.settings = settings
         self._recipients = recipients
         self._delivering = asyncio.Lock()
+        self._requeued = False  # a delivery run queued fallbacks: run once more
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -135,6 +180,12 @@ class EscalationService:
         leads, _admins = await self._recipients()
         return leads
 
+    async def fallback_targets(self) -> list[int]:
+        """Who gets the leads' alerts when their group cannot be reached: the admins (every
+        lead if there is no admin)."""
+        leads, admins = await self._recipients()
+        return admins or leads
+
     # -- reading -----------------------------------------------------------------------------
 
     async def get(self, escalation_id: int) -> Escalation | None:
@@ -175,10 +226,40 @@ class EscalationService:
         """(chat id, message id) of every delivered alert, to update them in place."""
         rows = await self.db.fetchall(
             "SELECT chat_id, message_id FROM outbox WHERE escalation_id = ? AND purpose IN "
-            "('alert', 'reminder', 'admin-alert') AND message_id IS NOT NULL ORDER BY id",
+            "('alert', 'reminder', 'admin-alert', 'lead-chat-fallback') "
+            "AND message_id IS NOT NULL ORDER BY id",
             (escalation_id,),
         )
         return [(int(r["chat_id"]), int(r["message_id"])) for r in rows]
+
+    async def reach(self, escalation_id: int) -> Reach:
+        """Whom the escalation's first alert reached (group, private chats), and what is open."""
+        rows = await self.db.fetchall(
+            "SELECT chat_id, delivered_at, message_id FROM outbox WHERE escalation_id = ? "
+            "AND purpose IN ('alert', 'lead-chat-fallback') ORDER BY id",
+            (escalation_id,),
+        )
+        group: str | None = None
+        direct = direct_pending = direct_failed = 0
+        lead_chat = self.settings.lead_chat_id
+        for row in rows:
+            if row["delivered_at"] is None:
+                state = "pending"
+            elif row["message_id"] is None:
+                state = "failed"
+            else:
+                state = "delivered"
+            if lead_chat is not None and int(row["chat_id"]) == lead_chat:
+                group = state
+            elif state == "delivered":
+                direct += 1
+            elif state == "pending":
+                direct_pending += 1
+            else:
+                direct_failed += 1
+        if lead_chat is not None and group is None:
+            group = "pending"
+        return Reach(group, direct, direct_pending, direct_failed)
 
     # -- leads act ---------------------------------------------------------------------------
 
@@ -317,13 +398,15 @@ class EscalationService:
         async with self._delivering:
             delivered = 0
             while True:
+                self._requeued = False
                 batch = await self._due()
                 if not batch:
                     return delivered
                 for item in batch:
                     if await self._deliver_one(item, send):
                         delivered += 1
-                if len(batch) < OUTBOX_BATCH:
+                # Fallbacks for an unreachable group go out in this same run, at once.
+                if len(batch) < OUTBOX_BATCH and not self._requeued:
                     return delivered
 
     async def pending(self) -> int:
@@ -364,6 +447,9 @@ class EscalationService:
         try:
             message_id = await send(item)
         except DeliveryError as exc:
+            if exc.permanent:
+                await self._give_up(item, exc)
+                return False
             row = await self.db.fetchone("SELECT attempts FROM outbox WHERE id = ?", (item.id,))
             attempts = int(row[0]) if row else 1
             delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (attempts - 1))
@@ -375,12 +461,17 @@ class EscalationService:
                 item.purpose.value,
                 attempts,
                 int(delay.total_seconds()),
-                exc,
+                logs.redact(str(exc)),
             )
             await self.db.execute(
                 "UPDATE outbox SET next_attempt_at = ?, last_error = ?, "
                 "in_flight_since = CASE WHEN ? THEN in_flight_since ELSE NULL END WHERE id = ?",
-                (timestamp(self.clock.now() + delay), str(exc)[:500], exc.maybe_delivered, item.id),
+                (
+                    timestamp(self.clock.now() + delay),
+                    _error_text(exc),
+                    exc.maybe_delivered,
+                    item.id,
+                ),
             )
             return False
         now = self.clock.now()
@@ -390,10 +481,54 @@ class EscalationService:
                 "redelivered = ? WHERE id = ?",
                 (timestamp(now), message_id, int(item.redelivery), item.id),
             )
-            if item.purpose in (Purpose.ALERT, Purpose.REMINDER, Purpose.ADMIN_ALERT):
+            if item.purpose in _ALERTS:
                 detail = f"{item.purpose.value} chat {item.chat_id}"
                 await _audit(db, item.escalation.id, now, None, None, "notified", detail)
         return True
+
+    async def _give_up(self, item: Outgoing, exc: DeliveryError) -> None:
+        """A permanent failure: settle the row now; the group's alert goes to the admins."""
+        now = self.clock.now()
+        to_group = (
+            self.settings.lead_chat_id is not None
+            and item.chat_id == self.settings.lead_chat_id
+            and item.purpose in (Purpose.ALERT, Purpose.REMINDER)
+        )
+        targets = await self.fallback_targets() if to_group else []
+        async with self.db.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET delivered_at = ?, message_id = NULL, in_flight_since = NULL, "
+                "last_error = ? WHERE id = ?",
+                (timestamp(now), _error_text(exc, "undeliverable: "), item.id),
+            )
+            if item.purpose in _ALERTS:
+                detail = f"{item.purpose.value} chat {item.chat_id}"
+                await _audit(db, item.escalation.id, now, None, None, "undeliverable", detail)
+            if to_group:
+                # The admins get what the group should have got: the alert (marked as such)
+                # or the reminder, in their private chats, now.
+                purpose = Purpose.FALLBACK if item.purpose is Purpose.ALERT else Purpose.REMINDER
+                for chat_id in targets:
+                    await _enqueue(db, item.escalation.id, purpose, chat_id, now)
+                await _audit(
+                    db, item.escalation.id, now, None, None, "lead-chat-fallback", str(len(targets))
+                )
+        if targets:
+            self._requeued = True
+        log.error(
+            "outbox %s (escalation #%s, %s) cannot be delivered to chat %s: %s%s",
+            item.id,
+            item.escalation.id,
+            item.purpose.value,
+            item.chat_id,
+            logs.redact(str(exc)),
+            f"; sent to {len(targets)} admins directly instead" if to_group else "; given up",
+        )
+
+
+def _error_text(exc: DeliveryError, prefix: str = "") -> str:
+    """What ``last_error`` keeps: short, and without any secret (backups hold it too)."""
+    return (prefix + logs.redact(str(exc)))[:500]
 
 
 async def _fetch(db: aiosqlite.Connection, escalation_id: int) -> aiosqlite.Row | None:

@@ -89,11 +89,42 @@ async def refuse(update: Update) -> None:
         await update.effective_message.reply_text(texts.NOT_REGISTERED)
 
 
-async def require(update: Update, context: BotContext, role: Role) -> bool:
-    """True if the current account has ``role``; otherwise tell the user and return False."""
+def in_group(update: Update) -> bool:
+    """True if the update comes from a group or channel (not from a private chat).
+
+    A button press without its message has no chat: whatever it does is answered in the
+    presser's private chat or as a notice only to them, so it counts as private.
+    """
+    chat = update.effective_chat
+    return chat is not None and chat.type != ChatType.PRIVATE
+
+
+async def private_only(update: Update) -> bool:
+    """True in a private chat; elsewhere one sentence pointing there, and False.
+
+    Lead output (people, escalations, exports, knowledge files) never goes to a group: a
+    group may hold people who are not leads, or not even registered.
+    """
+    if not in_group(update):
+        return True
+    log.info("refused lead output outside a private chat: %s", update.effective_chat)
+    if update.callback_query is not None:
+        await acknowledge(update.callback_query, texts.PRIVATE_ONLY, alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.PRIVATE_ONLY)
+    return False
+
+
+async def require(update: Update, context: BotContext, role: Role, *, private: bool = True) -> bool:
+    """True if the current account has ``role``; otherwise tell the user and return False.
+
+    The account is read afresh for every update (see :func:`gate`), so every step of a
+    multi-step flow that calls this sees a role changed in between. Lead and admin actions
+    are for private chats only unless ``private`` is False.
+    """
     account = context.account
     if account is not None and account.role.at_least(role):
-        return True
+        return not (private and role is not Role.CASEWORKER) or await private_only(update)
     log.warning(
         "user %s tried a %s action", update.effective_user and update.effective_user.id, role
     )

@@ -47,11 +47,19 @@ async def button(update: Update, context: BotContext) -> None:
             urgent=entry.urgent,
         )
         await send(context.bot, chat_id, reply)
-    elif action.kind == actions.TOPICS and len(args) == 1 and args[0].isdigit():
+    elif (
+        action.kind == actions.TOPICS
+        and len(args) == 1
+        and (page := actions.number(args[0])) is not None
+    ):
         await acknowledge(query)
-        await edit(query, services.renderer.topics(int(args[0])))
-    elif action.kind == actions.TOPIC and len(args) == 2 and args[1].isdigit():
-        topic = services.renderer.topic(args[0], int(args[1]))
+        await edit(query, services.renderer.topics(page))
+    elif (
+        action.kind == actions.TOPIC
+        and len(args) == 2
+        and (page := actions.number(args[1])) is not None
+    ):
+        topic = services.renderer.topic(args[0], page)
         if topic is None:
             await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
             return

@@ -8,14 +8,27 @@ and Telegram's errors into :class:`DeliveryError`.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
+from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.constants import ChatMemberStatus
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
+from bot import texts
 from bot.escalations import render
-from bot.escalations.service import DeliveryError, Outgoing
+from bot.escalations.service import DeliveryError, Outgoing, Reach
 from bot.handlers.context import BotContext
 from bot.handlers.io import edit_message, send
+from bot.render import Reply
 from bot.telegram_request import MaybeDelivered
 
 log = logging.getLogger(__name__)
@@ -38,8 +51,14 @@ async def deliver_now(context: BotContext) -> int:
             raise DeliveryError(f"flood control: {exc}", retry_after=seconds) from exc
         except TimedOut as exc:
             raise DeliveryError(f"timed out: {exc}", maybe_delivered=True) from exc
-        except BadRequest as exc:
-            raise DeliveryError(f"rejected: {exc.message}") from exc
+        except (BadRequest, Forbidden) as exc:
+            # "chat not found", "bot was kicked", "blocked by the user", a malformed
+            # message: the same request can never succeed, retrying would only hide it.
+            raise DeliveryError(f"rejected: {exc.message}", permanent=True) from exc
+        except ChatMigrated as exc:
+            raise DeliveryError(
+                f"rejected: the group is now the supergroup {exc.new_chat_id}", permanent=True
+            ) from exc
         except NetworkError as exc:
             # A connection that broke after sending: Telegram may have the message already.
             maybe = isinstance(exc, MaybeDelivered)
@@ -74,3 +93,65 @@ async def refresh_alerts(context: BotContext, escalation_id: int) -> None:
             await edit_message(context.bot, chat_id, message_id, reply)
         except TelegramError:
             log.warning("could not update alert %s in chat %s", message_id, chat_id, exc_info=True)
+
+
+async def check_lead_chat_job(context: BotContext) -> None:
+    """At start: can the bot write to TEAM_LEAD_CHAT_ID? If not, one log line and every
+    admin is told in their private chat (alerts then go to the admins directly)."""
+    services = context.services
+    chat_id = services.settings.team_lead_chat_id
+    if chat_id is None:
+        return
+    try:
+        chat = await context.bot.get_chat(chat_id)
+        member = await context.bot.get_chat_member(chat_id, context.bot.id)
+    except (BadRequest, Forbidden, ChatMigrated) as exc:
+        await _lead_chat_unreachable(context, chat_id, exc.message)
+        return
+    except TelegramError as exc:  # the network: try again in a minute
+        log.warning("could not check TEAM_LEAD_CHAT_ID %s now (%s); again in 60 s", chat_id, exc)
+        jobs: Any = context.job_queue  # PTB types it for its default context class
+        if jobs is not None:
+            jobs.run_once(check_lead_chat_job, when=60, name="check-lead-chat")
+        return
+    if member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+        await _lead_chat_unreachable(
+            context, chat_id, f"der Bot ist nicht Mitglied ({member.status})"
+        )
+        return
+    log.info(texts.LEAD_CHAT_OK.format(chat=chat_id, title=chat.title or chat.type))
+
+
+async def _lead_chat_unreachable(context: BotContext, chat_id: int, reason: str) -> None:
+    log.error(texts.LEAD_CHAT_UNREACHABLE.format(chat=chat_id, reason=reason))
+    notice = Reply(
+        texts.LEAD_CHAT_UNREACHABLE_ADMIN.format(chat=chat_id, reason=html.escape(reason))
+    )
+    for admin_id in await context.services.escalations.fallback_targets():
+        try:
+            await send(context.bot, admin_id, notice)
+        except TelegramError as exc:
+            log.warning(
+                "could not tell admin %s that the leads' group is unreachable: %s", admin_id, exc
+            )
+
+
+def reach_lines(reach: Reach) -> list[str]:
+    """The reporter's confirmation: whom the alert really reached, and what is still open."""
+    if reach.group == "delivered":
+        return [texts.ESC_REACHED_GROUP]
+    if reach.nobody:
+        return [texts.ESC_REACHED_NOBODY]
+    if reach.group == "failed":
+        lines = [texts.ESC_GROUP_UNREACHABLE]
+        if reach.direct:
+            lines.append(texts.ESC_REACHED_ADMINS.format(count=reach.direct))
+        if reach.direct_pending:
+            lines.append(texts.ESC_REACH_PENDING)
+        return lines
+    lines = []
+    if reach.direct:
+        lines.append(texts.ESC_REACHED_DIRECT.format(count=reach.direct))
+    if reach.group == "pending" or reach.direct_pending:
+        lines.append(texts.ESC_REACH_PENDING)
+    return lines

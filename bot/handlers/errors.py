@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot import texts
 from bot.handlers.context import BotContext
 from bot.handlers.io import send
 from bot.render import Reply
+from bot.telegram_request import ConnectionFailed
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,20 @@ def describe(update: object) -> str:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    log.error("error while handling update %s", describe(update), exc_info=context.error)
+    error = context.error
+    unreachable = isinstance(error, (ConnectionFailed, TimedOut))
+    if update is None and isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # PTB's polling loop reports every failed getUpdates here, every few seconds while
+        # it lasts. Unreachable: the request layer logs one line per change of state.
+        if unreachable:
+            log.debug("polling: %s", error)
+        else:
+            log.warning("Telegram answered with an error (polling or a job): %s", error)
+        return
+    if unreachable:
+        log.warning("update %s: Telegram nicht erreichbar (%s)", describe(update), error)
+    else:
+        log.error("error while handling update %s", describe(update), exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     # No answer to a callback query here: the handler has usually answered it already, and a

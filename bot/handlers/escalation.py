@@ -29,10 +29,10 @@ from bot.actions import Action
 from bot.escalations.model import Kind, Report, Urgency
 from bot.escalations.privacy import personal_data
 from bot.handlers.context import BotContext
-from bot.handlers.deliver import deliver_now
+from bot.handlers.deliver import deliver_now, reach_lines
 from bot.handlers.io import acknowledge, send
 from bot.handlers.steps import Handler, as_handler, button_pattern, pressed_choice, show
-from bot.render import Button, Reply, own_police
+from bot.render import Button, Reply, echo, own_police
 from bot.storage.database import StorageError
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ async def place_typed(update: Update, context: BotContext) -> int:
     if len(candidates) == 1:
         return await _ask_urgency(update, context, candidates[0].name)
     if not candidates:
-        await message.reply_text(texts.ESC_PLACE_UNKNOWN.format(place=html.escape(message.text)))
+        await message.reply_text(texts.ESC_PLACE_UNKNOWN.format(place=echo(message.text)))
         return PLACE
     rows = [
         [Button(p.name, Action(actions.ESC_PLACE, (actions.digest(p.name),)))] for p in candidates
@@ -260,18 +260,9 @@ async def _send(update: Update, context: BotContext) -> int:
     _, pending = await asyncio.wait({delivery}, timeout=DELIVERY_WAIT_SECONDS)
     if pending:
         log.warning("alert for #%s not delivered within %ss", escalation.id, DELIVERY_WAIT_SECONDS)
-    delivered = await services.escalations.alert_messages(escalation.id)
-    lines = [texts.ESC_SAVED.format(id=escalation.id)]
-    if delivered:
-        lead_chat = services.settings.team_lead_chat_id
-        target = (
-            texts.ESC_TARGET_GROUP
-            if lead_chat is not None
-            else texts.ESC_TARGET_LEADS.format(count=len(delivered))
-        )
-        lines.append(texts.ESC_NOTIFIED.format(targets=target))
-    else:
-        lines.append(texts.ESC_NOTIFY_PENDING)
+    # Whom the alert really reached (the group, or the admins instead), never a promise.
+    reach = await services.escalations.reach(escalation.id)
+    lines = [texts.ESC_SAVED.format(id=escalation.id), *reach_lines(reach)]
     reply = _with_contacts(context, "\n".join(lines), draft)
     await send(context.bot, chat_id, reply)
     return ConversationHandler.END

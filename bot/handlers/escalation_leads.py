@@ -18,7 +18,7 @@ from bot.escalations import render
 from bot.escalations.reports import chart_png, statistics, to_csv
 from bot.escalations.service import Change
 from bot.handlers import questions
-from bot.handlers.access import require
+from bot.handlers.access import private_only, require
 from bot.handlers.context import BotContext
 from bot.handlers.deliver import deliver_now, refresh_alerts
 from bot.handlers.io import acknowledge, edit, send
@@ -42,10 +42,10 @@ async def button(update: Update, context: BotContext) -> None:
         return
     argument = action.args[0]
     if action.kind in (actions.ESC_TAKE, actions.ESC_DONE):
-        if not argument.isdigit():
+        escalation_id = actions.number(argument)
+        if escalation_id is None:
             await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
             return
-        escalation_id = int(argument)
         if not account.is_lead:
             await context.services.escalations.record_denied(
                 escalation_id, account.user_id, action.kind
@@ -56,15 +56,17 @@ async def button(update: Update, context: BotContext) -> None:
             await _take(update, context, escalation_id)
         else:
             await _resolve(update, context, escalation_id)
-    elif action.kind == actions.ESC_SHOW and argument.isdigit():
-        await _show_history(update, context, int(argument))
-    elif action.kind == actions.ESC_LIST and argument.isdigit():
-        await acknowledge(query)
-        await edit(query, await _list(context, int(argument)))
+    elif action.kind == actions.ESC_SHOW and (shown := actions.number(argument)) is not None:
+        if await private_only(update):
+            await _show_history(update, context, shown)
+    elif action.kind == actions.ESC_LIST and (page := actions.number(argument)) is not None:
+        if await private_only(update):
+            await acknowledge(query)
+            await edit(query, await _list(context, page))
     elif action.kind == actions.ESC_EXPORT:
         if await require(update, context, Role.LEAD):
             await acknowledge(query)
-            days = None if argument == "all" else int(argument) if argument.isdigit() else 30
+            days = None if argument == "all" else actions.number(argument) or 30
             await _export(update, context, days)
     else:
         await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
@@ -150,7 +152,8 @@ async def list_command(update: Update, context: BotContext) -> None:
     """/eskalationen: open ones, newest first (leads: all; caseworkers: their own)."""
     if update.effective_chat is None or context.account is None:
         return
-    await send(context.bot, update.effective_chat.id, await _list(context, 0))
+    if await private_only(update):
+        await send(context.bot, update.effective_chat.id, await _list(context, 0))
 
 
 async def _show_history(update: Update, context: BotContext, escalation_id: int) -> None:
@@ -218,7 +221,7 @@ async def _send_export(
         count=len(escalations),
     )
     document = InputFile(
-        to_csv(escalations).encode("utf-8"),
+        to_csv(escalations, zone).encode("utf-8"),
         filename=f"eskalationen-{since:%Y%m%d}-{until:%Y%m%d}.csv",
     )
     await context.bot.send_document(chat.id, document, caption=caption)

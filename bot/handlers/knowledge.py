@@ -8,10 +8,13 @@ These handlers only ask, show the review and relay the lead's decision.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 import secrets
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
+from typing import Any
 
 from telegram import InputFile, Update
 from telegram.error import TelegramError
@@ -33,9 +36,15 @@ from bot.handlers.steps import as_handler, button_pattern, show
 from bot.knowledge.diff import Review
 from bot.knowledge.edit import EditError, Field, edit_entry
 from bot.knowledge.hours import german_hours
-from bot.knowledge.manager import MAX_UPLOAD_BYTES, ChangeRefused, KnowledgeManager, Proposal
+from bot.knowledge.manager import (
+    MAX_UPLOAD_BYTES,
+    ChangedMeanwhile,
+    ChangeRefused,
+    KnowledgeManager,
+    Proposal,
+)
 from bot.knowledge.model import Entry
-from bot.render import Button, Reply
+from bot.render import Button, Reply, echo
 from bot.storage.users import Role
 
 log = logging.getLogger(__name__)
@@ -64,6 +73,7 @@ class EditDraft:
     field: Field | None = None
     contact: int | None = None
     proposal: Proposal | None = None
+    value: str | None = None  # what the lead typed (re-applied if the file changed meanwhile)
     keyword: str | None = None  # from /luecken: the question to add as a keyword
 
 
@@ -91,6 +101,21 @@ def _actor(update: Update, context: BotContext) -> tuple[int | None, str | None]
 
 # -- the quick-edit conversation ------------------------------------------------------------
 
+Step = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
+
+
+def lead_step(step: Step) -> Step:
+    """Every step re-checks the role: a lead demoted mid-conversation cannot go on."""
+
+    @functools.wraps(step)
+    async def checked(update: Update, context: BotContext) -> int:
+        if not await require(update, context, Role.LEAD):
+            _save(context, EditDraft())
+            return ConversationHandler.END
+        return await step(update, context)
+
+    return checked
+
 
 async def edit_start(update: Update, context: BotContext) -> int:
     if not await require(update, context, Role.LEAD):
@@ -103,6 +128,7 @@ async def edit_start(update: Update, context: BotContext) -> int:
     return ENTRY
 
 
+@lead_step
 async def entry_typed(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -123,11 +149,12 @@ async def _find_entry(update: Update, context: BotContext, query: str) -> int:
     heading = texts.EDIT_CHOOSE_ENTRY
     draft = _draft(context)
     if draft.keyword:
-        heading = texts.GAPS_CHOOSE_ENTRY.format(question=html.escape(draft.keyword))
+        heading = texts.GAPS_CHOOSE_ENTRY.format(question=echo(draft.keyword))
     await show(update, context, Reply(heading, [*rows, _cancel_row()]))
     return ENTRY
 
 
+@lead_step
 async def entry_pressed(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None
@@ -151,6 +178,7 @@ async def _entry_chosen(update: Update, context: BotContext, entry: Entry) -> in
     return FIELD
 
 
+@lead_step
 async def field_pressed(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None
@@ -180,15 +208,17 @@ async def field_pressed(update: Update, context: BotContext) -> int:
     return await _ask_value(update, context)
 
 
+@lead_step
 async def contact_pressed(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None
     action = actions.decode(query.data or "")
-    index = action.args[0] if action and action.args else ""
-    if not index.isdigit():
+    index = actions.number(action.args[0]) if action and action.args else None
+    entry = context.services.assistant.entry(_draft(context).entry_id or "")
+    if index is None or entry is None or index >= len(entry.contacts):
         await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return CONTACT
-    _save(context, replace(_draft(context), contact=int(index)))
+    _save(context, replace(_draft(context), contact=index))
     return await _ask_value(update, context)
 
 
@@ -217,6 +247,7 @@ def _current_value(entry: Entry, field: Field, contact: int | None) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+@lead_step
 async def value_typed(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
@@ -228,13 +259,22 @@ async def value_typed(update: Update, context: BotContext) -> int:
     return await _propose(update, context, draft.field, value)
 
 
+@lead_step
 async def today_pressed(update: Update, context: BotContext) -> int:
     return await _propose(
         update, context, Field.VERIFIED, context.services.clock.today().isoformat()
     )
 
 
-async def _propose(update: Update, context: BotContext, field: Field, value: str) -> int:
+async def _propose(
+    update: Update,
+    context: BotContext,
+    field: Field,
+    value: str,
+    meanwhile: tuple[Proposal, str | None] | None = None,
+) -> int:
+    """The edit as a review to confirm; ``meanwhile``: the older proposal and who changed
+    its file since (shown above the new review)."""
     draft = _draft(context)
     manager = context.services.knowledge
     file = manager.knowledge.file_of(draft.entry_id or "")
@@ -250,7 +290,7 @@ async def _propose(update: Update, context: BotContext, field: Field, value: str
         await show(
             update,
             context,
-            Reply(texts.EDIT_INVALID.format(problems=html.escape(str(exc))), [_cancel_row()]),
+            Reply(texts.EDIT_INVALID.format(problems=echo(str(exc), 300)), [_cancel_row()]),
         )
         return VALUE
     proposal = manager.propose(file, new_text)
@@ -261,13 +301,33 @@ async def _propose(update: Update, context: BotContext, field: Field, value: str
     if proposal.review.empty:
         await show(update, context, Reply(texts.EDIT_NO_CHANGE))
         return ConversationHandler.END
-    _save(context, replace(draft, field=field, proposal=proposal))
+    _save(context, replace(draft, field=field, proposal=proposal, value=value))
     rows = [[Button(texts.EDIT_APPLY, Action(K_APPLY, ("yes",))), *_cancel_row()]]
-    text = render_leads.review(file, proposal.review, proposal.result.warnings)
-    await show(update, context, Reply(text, rows))
+    await show(update, context, Reply(_review_text(manager, proposal, meanwhile), rows))
     return CONFIRM
 
 
+def _review_text(
+    manager: KnowledgeManager, proposal: Proposal, meanwhile: tuple[Proposal, str | None] | None
+) -> str:
+    warnings = proposal.result.warnings
+    if meanwhile is None:
+        return render_leads.review(proposal.file, proposal.review, warnings)
+    older, who = meanwhile
+    return render_leads.changed_meanwhile(
+        proposal.file, who, manager.changed_since(older), proposal.review, warnings
+    )
+
+
+async def _changed_by(context: BotContext, file: str) -> str | None:
+    """Who applied the latest change of ``file`` (None: changed on disk, or not known)."""
+    for revision in await context.services.knowledge.revisions.recent(50):
+        if revision.file == file:
+            return revision.actor_name
+    return None
+
+
+@lead_step
 async def apply_pressed(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None
@@ -276,8 +336,13 @@ async def apply_pressed(update: Update, context: BotContext) -> int:
     if query.data != f"{K_APPLY}|yes" or draft.proposal is None:
         await show(update, context, Reply(texts.EDIT_DISCARDED))
         return ConversationHandler.END
-    await _apply(update, context, draft.proposal, "edit")
-    return ConversationHandler.END
+    if await _apply(update, context, draft.proposal, "edit"):
+        return ConversationHandler.END
+    # The file changed since the review: the same edit on the current file, reviewed again.
+    _save(context, draft)
+    assert draft.field is not None and draft.value is not None
+    who = await _changed_by(context, draft.proposal.file)
+    return await _propose(update, context, draft.field, draft.value, (draft.proposal, who))
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -292,24 +357,29 @@ async def expired(update: Update, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, texts.EDIT_EXPIRED)
 
 
-async def _apply(update: Update, context: BotContext, proposal: Proposal, source: str) -> None:
+async def _apply(update: Update, context: BotContext, proposal: Proposal, source: str) -> bool:
+    """Apply and tell; False (nothing said or done) if the file changed since the review."""
     manager = context.services.knowledge
     actor_id, actor_name = _actor(update, context)
     try:
         revision, changes = await manager.apply(
             proposal, actor_id=actor_id, actor_name=actor_name, source=source
         )
+    except ChangedMeanwhile:
+        log.info("%s changed since the review: reviewing again", proposal.file)
+        return False
     except ChangeRefused as exc:
         text = render_leads.refused(exc.problems)
         await show(update, context, Reply(text))
-        return
+        return True
     except OSError:
         log.exception("could not write knowledge file %s", proposal.file)
         await show(update, context, Reply(texts.EDIT_FAILED))
-        return
+        return True
     text = texts.EDIT_APPLIED.format(revision=revision, summary=html.escape(changes.summary()))
     await show(update, context, Reply(text))
     await announce_phone_changes(context, changes)
+    return True
 
 
 # -- /luecken: a gap becomes a keyword -------------------------------------------------------
@@ -338,13 +408,13 @@ async def gap_start(update: Update, context: BotContext) -> int:
     if query is None or not await require(update, context, Role.LEAD):
         return ConversationHandler.END
     action = actions.decode(query.data or "")
-    index = action.args[0] if action and action.args else ""
+    index = actions.number(action.args[0]) if action and action.args else None
     examples = context.user_data.get(GAPS, []) if context.user_data else []
-    if not index.isdigit() or int(index) >= len(examples):
+    if index is None or index >= len(examples):
         await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return ConversationHandler.END
-    _save(context, EditDraft(keyword=examples[int(index)]))
-    return await _find_entry(update, context, examples[int(index)])
+    _save(context, EditDraft(keyword=examples[index]))
+    return await _find_entry(update, context, examples[index])
 
 
 # -- uploads ---------------------------------------------------------------------------------
@@ -382,6 +452,13 @@ async def upload(update: Update, context: BotContext) -> None:
     if proposal.review.empty and name in context.services.knowledge.knowledge.files:
         await message.reply_text(texts.EDIT_NO_CHANGE)
         return
+    await send(context.bot, message.chat_id, _upload_review(context, proposal, None))
+
+
+def _upload_review(
+    context: BotContext, proposal: Proposal, meanwhile: tuple[Proposal, str | None] | None
+) -> Reply:
+    """The review of an upload with its buttons; the pending upload remembered."""
     token = secrets.token_hex(4)
     if context.user_data is not None:
         context.user_data[UPLOAD] = (token, proposal)
@@ -391,8 +468,7 @@ async def upload(update: Update, context: BotContext) -> None:
             Button(texts.EDIT_DISCARD, Action(K_UPLOAD, (token, "no"))),
         ]
     ]
-    text = render_leads.review(name, proposal.review, proposal.result.warnings)
-    await send(context.bot, message.chat_id, Reply(text, rows))
+    return Reply(_review_text(context.services.knowledge, proposal, meanwhile), rows)
 
 
 async def upload_decided(update: Update, context: BotContext) -> None:
@@ -407,7 +483,17 @@ async def upload_decided(update: Update, context: BotContext) -> None:
     if action.args[1] != "yes":
         await show(update, context, Reply(texts.EDIT_DISCARDED))
         return
-    await _apply(update, context, pending[1], "upload")
+    older: Proposal = pending[1]
+    if await _apply(update, context, older, "upload"):
+        return
+    # The file changed since the review: the upload reviewed again against the current file,
+    # so that what it would undo of the other change is visible.
+    fresh = context.services.knowledge.propose(older.file, older.new_text)
+    if not fresh.ok:
+        await show(update, context, Reply(render_leads.refused(fresh.result.errors)))
+        return
+    who = await _changed_by(context, older.file)
+    await show(update, context, _upload_review(context, fresh, (older, who)))
 
 
 # -- one-shot commands -----------------------------------------------------------------------
@@ -426,7 +512,7 @@ async def confirm_command(update: Update, context: BotContext) -> None:
     entry = manager.assistant.entry(args[0].lower())
     file = manager.knowledge.file_of(args[0].lower())
     if entry is None or file is None:
-        await message.reply_text(texts.CONFIRM_UNKNOWN.format(id=html.escape(args[0])))
+        await message.reply_text(texts.CONFIRM_UNKNOWN.format(id=echo(args[0])))
         return
     today = context.services.clock.today()
     new_text = edit_entry(
@@ -476,10 +562,10 @@ async def rollback_command(update: Update, context: BotContext) -> None:
     if message is None or not await require(update, context, Role.LEAD):
         return
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+    number = actions.number(args[0].removeprefix("#")) if len(args) == 1 else None
+    if number is None:
         await message.reply_text(texts.ROLLBACK_USAGE)
         return
-    number = int(args[0].lstrip("#"))
     actor_id, actor_name = _actor(update, context)
     try:
         revision, changes = await context.services.knowledge.rollback(

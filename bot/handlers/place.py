@@ -11,7 +11,7 @@ from bot.actions import Action
 from bot.handlers.context import BotContext
 from bot.handlers.io import acknowledge, send
 from bot.handlers.location import location_keyboard
-from bot.render import Button, Reply
+from bot.render import Button, Reply, echo
 
 
 async def set_place(update: Update, context: BotContext) -> None:
@@ -41,7 +41,7 @@ async def set_place(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.PLACE_SET.format(place=html.escape(candidates[0].name)))
         return
     if not candidates:
-        await message.reply_text(texts.PLACE_UNKNOWN.format(place=html.escape(name)))
+        await message.reply_text(texts.PLACE_UNKNOWN.format(place=echo(name)))
         return
     rows = [
         [Button(p.name, Action(actions.SET_PLACE, (actions.digest(p.name),)))] for p in candidates

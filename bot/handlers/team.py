@@ -102,10 +102,10 @@ async def remove_user(update: Update, context: BotContext) -> None:
     if message is None or account is None or not await require(update, context, Role.LEAD):
         return
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("-").isdigit():
+    user_id = actions.number(args[0], signed=True) if len(args) == 1 else None
+    if user_id is None:
         await message.reply_text(texts.REMOVE_USAGE)
         return
-    user_id = int(args[0])
     services = context.services
     target = await services.users.get(user_id)
     if target is not None and target.is_lead and account.role is not Role.ADMIN:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.cards.numbers import phone_numbers
 from bot.geo.geonames import DISTRICT_BOX
 from bot.knowledge.base import Knowledge
 from bot.knowledge.hours import german_days, german_hours, normalise_hours, overlaps
@@ -20,6 +21,8 @@ from bot.knowledge.phones import PhoneError, parse_phone
 from bot.search.normalize import fold
 
 POLICE_CATEGORY = "polizei"
+GERMAN_CARD = "de"
+RTL_LANGUAGES = frozenset({"ar", "fa", "prs", "ps", "ur", "he", "ckb", "yi", "dv"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,7 @@ def check_knowledge(
         *_coordinates(knowledge),
         *_coverage(knowledge),
         *_staleness(knowledge, today, stale_after_days),
+        *_cards(knowledge),
         *upkeep(knowledge, today),
     ]
 
@@ -208,6 +212,80 @@ def _staleness(knowledge: Knowledge, today: dt.date, stale_after_days: int) -> I
                 yield Finding(
                     name, (*at, "id"), f"Eintrag '{entry.id}' hat keine keywords", "warning"
                 )
+
+
+def _cards(knowledge: Knowledge) -> Iterator[Finding]:
+    """Emergency cards: one per language, right-to-left where the script is, and every card
+    names exactly the phone numbers of the German card (no number may differ)."""
+    cards = [
+        (name, index, card)
+        for name, content in knowledge.contents.items()
+        for index, card in enumerate(content.cards)
+    ]
+    if not cards:
+        return
+    seen: dict[str, str] = {}
+    for name, index, card in cards:
+        if card.lang in seen:
+            yield Finding(
+                name,
+                ("cards", index, "lang"),
+                f"cards[{index}]: eine Karte für '{card.lang}' gibt es schon in {seen[card.lang]}",
+            )
+        seen.setdefault(card.lang, name)
+        if card.lang in RTL_LANGUAGES and card.direction != "rtl":
+            yield Finding(
+                name,
+                ("cards", index, "lang"),
+                f"cards[{index}] ({card.lang}): diese Sprache wird von rechts nach links "
+                "geschrieben, direction: rtl fehlt",
+            )
+    german = next((entry for entry in cards if entry[2].lang == GERMAN_CARD), None)
+    if german is None:
+        name, index, _ = cards[0]
+        yield Finding(
+            name,
+            ("cards", index, "lang"),
+            "es gibt Notfallkarten, aber keine deutsche (lang: de): ihre Nummern sind der "
+            "Maßstab für alle Sprachen",
+        )
+        return
+    expected = _card_numbers(german[2].title, german[2].lines, german[2].team_label)
+    shown = ", ".join(_grouped(n) for n in sorted(expected)) or "keine"
+    for name, index, card in cards:
+        if card is german[2]:
+            continue
+        texts: list[tuple[tuple[str | int, ...], str]] = [(("title",), card.title)]
+        texts += [(("lines", i), line) for i, line in enumerate(card.lines)]
+        if card.team_label:
+            texts.append((("team_label",), card.team_label))
+        found: set[str] = set()
+        for where, text in texts:
+            for number in phone_numbers(text):
+                found.add(number)
+                if number not in expected:
+                    yield Finding(
+                        name,
+                        ("cards", index, *where),
+                        f"cards[{index}] ({card.lang}): die Nummer {_grouped(number)} steht "
+                        f"nicht auf der deutschen Karte (dort: {shown})",
+                    )
+        for number in sorted(expected - found):
+            yield Finding(
+                name,
+                ("cards", index, "lang"),
+                f"cards[{index}] ({card.lang}): die Nummer {_grouped(number)} der deutschen "
+                "Karte fehlt",
+            )
+
+
+def _card_numbers(title: str, lines: list[str], team_label: str | None) -> set[str]:
+    return {n for text in (title, *lines, team_label or "") for n in phone_numbers(text)}
+
+
+def _grouped(digits: str) -> str:
+    """116016 as '116 016', as the cards write it."""
+    return f"{digits[:3]} {digits[3:]}" if len(digits) == 6 else digits
 
 
 # -- keeping it right: sources, check dates, "rund um die Uhr", urgent entries ------------

@@ -28,6 +28,9 @@ from bot.knowledge.yamlsource import LineMap, YamlSourceError, parse_yaml
 Severity = Literal["error", "warning"]
 
 
+NOT_UTF8 = "ungültiges Zeichen: die Datei ist kein UTF-8 (als UTF-8 speichern)"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One finding of validation, printed as ``FILE:LINE: message``."""
@@ -177,6 +180,10 @@ def load_texts(
         return LoadResult(None, [Problem(shown("."), 1, "keine *.yaml-Dateien gefunden")])
     for name in sorted(texts):
         text = texts[name]
+        if "\ufffd" in text:  # read_directory's stand-in for a byte that is not UTF-8
+            line = text.count("\n", 0, text.index("\ufffd")) + 1
+            problems.append(Problem(shown(name), line, NOT_UTF8))
+            continue
         parsed = cache.get(text) if cache is not None else None
         if parsed is not None:
             sources.append(SourceFile(name, text, *parsed))

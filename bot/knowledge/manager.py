@@ -13,9 +13,11 @@ import asyncio
 import logging
 import os
 import tempfile
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from bot import texts
 from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.base import Knowledge
@@ -27,11 +29,17 @@ from bot.knowledge.loader import (
     load_knowledge,
     read_directory,
 )
+from bot.knowledge.model import Entry
 from bot.storage.revisions import Revision, RevisionStore
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 512 * 1024
+_ANY = object()
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+EMERGENCY_ENTRY = "notruf"
+EMERGENCY_NUMBERS = frozenset({"110", "112"})
+# change(): no expectation about the file's current content
 
 
 class ChangeRefused(ValueError):
@@ -42,6 +50,18 @@ class ChangeRefused(ValueError):
         self.problems = problems
 
 
+class ChangedMeanwhile(RuntimeError):
+    """The file changed on disk since the change was reviewed (another lead applied one).
+
+    Applying anyway would silently undo that other change: the change must be reviewed
+    again against the current file.
+    """
+
+    def __init__(self, file: str) -> None:
+        super().__init__(f"{file} changed since the review")
+        self.file = file
+
+
 @dataclass
 class Proposal:
     """A validated change, not yet applied: what it would do, or why it cannot be done."""
@@ -50,6 +70,7 @@ class Proposal:
     new_text: str | None  # None: the file is deleted
     result: LoadResult
     review: Review = field(default_factory=Review)
+    base: str | None = None  # the file as it was when the change was reviewed (None: absent)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +108,13 @@ class KnowledgeManager:
 
     @staticmethod
     def valid_name(name: str) -> str | None:
-        """A safe file name inside the knowledge directory, or None (no paths, only *.yaml)."""
+        """A safe file name inside the knowledge directory, or None (no paths, only *.yaml).
+
+        Control and format characters (NUL, newlines, the right-to-left override that makes
+        "evil\u202elmay.yaml" look harmless) are refused: the name is shown to every lead.
+        """
+        if any(unicodedata.category(c) in _UNSAFE_CATEGORIES for c in name):
+            return None
         pure = PurePosixPath(name.replace("\\", "/"))
         if len(pure.parts) != 1 or not pure.name.endswith(".yaml") or pure.name.startswith("."):
             return None
@@ -97,6 +124,7 @@ class KnowledgeManager:
 
     def propose(self, file: str, new_text: str | None) -> Proposal:
         """Validate the whole knowledge with ``file`` replaced (or removed)."""
+        base = _read(self.directory / file)
         result = load_knowledge(
             self.directory,
             today=self.clock.today(),
@@ -104,7 +132,12 @@ class KnowledgeManager:
             overrides={file: new_text},
             cache=self._parsed,
         )
-        proposal = Proposal(file, new_text, result)
+        result = self._for_leads(result)
+        if result.knowledge is not None:
+            kept = _emergency_numbers_kept(self.knowledge, result.knowledge, file, new_text)
+            if kept is not None:
+                result = LoadResult(None, [*result.problems, kept])
+        proposal = Proposal(file, new_text, result, base=base)
         if result.knowledge is not None:
             proposal.review = review(self.knowledge, result.knowledge)
         return proposal
@@ -120,6 +153,8 @@ class KnowledgeManager:
         """Write, record and swap in a proposal; returns the revision id and the review.
 
         The proposal is validated again under the lock: the disk may have changed since.
+        If its file changed since the review, :class:`ChangedMeanwhile` is raised and
+        nothing is written: the lead must see the other change before overwriting it.
         """
         return await self.change(
             proposal.file,
@@ -127,7 +162,21 @@ class KnowledgeManager:
             actor_id=actor_id,
             actor_name=actor_name,
             source=source,
+            expected=proposal.base,
         )
+
+    def changed_since(self, proposal: Proposal) -> Review:
+        """What happened to the proposal's file since its review (the other lead's change)."""
+        at_review = load_knowledge(
+            self.directory,
+            today=self.clock.today(),
+            stale_after_days=self.stale_after_days,
+            overrides={proposal.file: proposal.base},
+            cache=self._parsed,
+        )
+        if at_review.knowledge is None:
+            return Review()
+        return review(at_review.knowledge, self.knowledge)
 
     async def change(
         self,
@@ -137,9 +186,16 @@ class KnowledgeManager:
         actor_id: int | None,
         actor_name: str | None,
         source: str,
+        expected: str | object | None = _ANY,
     ) -> tuple[int, Review]:
-        """Validate, write, record and swap in one step (:class:`ChangeRefused` if invalid)."""
+        """Validate, write, record and swap in one step (:class:`ChangeRefused` if invalid).
+
+        With ``expected`` (the file's content at the review, None for "absent") a file that
+        differs from it is not overwritten: :class:`ChangedMeanwhile`.
+        """
         async with self._lock:
+            if expected is not _ANY and _read(self.directory / file) != expected:
+                raise ChangedMeanwhile(file)
             # Parsing and indexing a large knowledge base takes a while: in a worker thread,
             # so the bot keeps answering meanwhile.
             fresh = await asyncio.to_thread(self.propose, file, new_text)
@@ -147,7 +203,7 @@ class KnowledgeManager:
                 raise ChangeRefused(fresh.result.errors)
             index = await asyncio.to_thread(self.assistant.build_index, fresh.result.knowledge)
             path = self.directory / file
-            old_text = path.read_text(encoding="utf-8") if path.exists() else None
+            old_text = _read(path)
             revision_id = await self.revisions.begin(
                 now=self.clock.now(),
                 actor_id=actor_id,
@@ -200,6 +256,7 @@ class KnowledgeManager:
                 stale_after_days=self.stale_after_days,
                 cache=self._parsed,
             )
+            result = self._for_leads(result)
             if result.knowledge is None:
                 return ReloadOutcome(False, result.errors)
             self.last_reload_problems = ()  # healthy again: the next breakage is news
@@ -228,6 +285,16 @@ class KnowledgeManager:
             log.info("knowledge reloaded from disk: %s", changes.summary())
             return ReloadOutcome(True, [], changes)
 
+    def _for_leads(self, result: LoadResult) -> LoadResult:
+        """Problems name files relative to the knowledge directory: leads see "polizei.yaml",
+        not where the server keeps it."""
+        prefix = f"{self.directory}{os.sep}"
+        problems = [
+            replace(p, file=p.file.removeprefix(prefix)) if p.file.startswith(prefix) else p
+            for p in result.problems
+        ]
+        return LoadResult(result.knowledge, problems)
+
     def new_problems(self, problems: list[Problem]) -> bool:
         """True the first time this exact set of problems is seen (tell the leads once)."""
         key = tuple(str(p) for p in problems)
@@ -249,6 +316,43 @@ class KnowledgeManager:
     def files(self) -> dict[str, str]:
         """The current files on disk, by name (for /wissen)."""
         return read_directory(self.directory)
+
+
+def _emergency_numbers_kept(
+    old: Knowledge, new: Knowledge, file: str, new_text: str | None
+) -> Problem | None:
+    """A problem if the change takes 110 or 112 away from the emergency entry.
+
+    Nobody may lose the emergency numbers through an edit or an upload, however valid the
+    rest of the file is.
+    """
+    before = old.entries.get(EMERGENCY_ENTRY)
+    if before is None or not _phones(before) >= EMERGENCY_NUMBERS:
+        return None
+    after = new.entries.get(EMERGENCY_ENTRY)
+    missing = EMERGENCY_NUMBERS - (_phones(after) if after is not None else set())
+    if not missing:
+        return None
+    lines = (new_text or "").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if f"id: {EMERGENCY_ENTRY}" in text), 1)
+    message = texts.EMERGENCY_REMOVED.format(
+        id=EMERGENCY_ENTRY, numbers=" und ".join(sorted(missing))
+    )
+    return Problem(file, line, message)
+
+
+def _phones(entry: Entry) -> set[str]:
+    return {"".join(c.phone.split()) for c in entry.contacts if c.phone}
+
+
+def _read(path: Path) -> str | None:
+    """The file's text, or None if it does not exist."""
+    try:
+        # As the loader reads it: a byte that is not UTF-8 must not crash a change that
+        # replaces the broken file.
+        return path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
 
 
 def _write_atomically(path: Path, text: str | None) -> None:

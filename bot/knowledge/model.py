@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -260,6 +260,38 @@ class Place(_Strict):
         return self
 
 
+class Card(_Strict):
+    """An emergency card for clients, in one language (issue 14): shown or forwarded in
+    Telegram, printed for the notice board. Every card names the phone numbers of the German
+    one, no more and no fewer (``caseworker-bot validate`` checks this)."""
+
+    lang: Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z]{2,3}$"),
+        Field(description="ISO 639-1 language code, e.g. de, ar, uk, fa."),
+    ]
+    language: Text = Field(description="The language's name in itself, e.g. 'العربية'.")
+    direction: Literal["ltr", "rtl"] = Field(
+        default="ltr", description="Writing direction: rtl for Arabic, Persian/Dari."
+    )
+    title: Text
+    lines: list[Text] = Field(
+        min_length=1,
+        description="The card's lines in order. A line that starts with a phone number is "
+        "shown large (e.g. '110 – Polizei'). Phone numbers: three or more digits, groups "
+        "separated by spaces or '-'; write '24/7' as words.",
+    )
+    team_label: Text | None = Field(
+        default=None,
+        description="Heading for the caseworker's team, e.g. 'Ihr Integrationsmanagement'.",
+    )
+    checked_by_native_speaker: bool = Field(
+        default=False,
+        description="True once a native speaker has checked this translation; until then "
+        "the caseworker sees 'Übersetzung noch nicht geprüft'.",
+    )
+
+
 class KnowledgeFile(_Strict):
     """One YAML file; every top-level key is optional."""
 
@@ -279,6 +311,10 @@ class KnowledgeFile(_Strict):
         default_factory=list,
         description="Gruppen von Wörtern, die für die Suche dasselbe bedeuten.",
         examples=[[["Polizei", "Revier", "Wache"]]],
+    )
+    cards: list[Card] = Field(
+        default_factory=list,
+        description="Emergency cards for clients, one per language (see knowledge/karten.yaml).",
     )
 
 
@@ -300,6 +336,7 @@ _SECTIONS = (
     ("Contact", "Kontakt", "ein Element von `contacts:` in einem Eintrag"),
     ("Place", "Ort", "ein Element von `places:`"),
     ("Part", "Ortsteil", "ein Element von `parts:` in einem Ort"),
+    ("Card", "Notfallkarte", "ein Element von `cards:`"),
 )
 _PLURALS = {
     "Category": "Kategorien",
@@ -307,6 +344,7 @@ _PLURALS = {
     "Contact": "Kontakte",
     "Place": "Orte",
     "Part": "Ortsteile",
+    "Card": "Notfallkarten",
     "Text": "Texte",
     "id": "ids",
 }
@@ -353,6 +391,9 @@ def _type_label(spec: dict[str, object]) -> str:
     if isinstance(reference, str):
         return reference.rsplit("/", 1)[1]
     kind = spec.get("type")
+    choices = spec.get("enum")
+    if isinstance(choices, list):
+        return " oder ".join(f"`{choice}`" for choice in choices)
     if kind == "array":
         items = spec.get("items")
         assert isinstance(items, dict)

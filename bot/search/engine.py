@@ -167,6 +167,10 @@ class Engine:
         if outcome == "none" and urgent:
             hits = [h for h in hits if h.entry.urgent][:MAX_CHOICES]
             outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
+        if outcome == "none":
+            # Nothing decided: the candidates are what the words found (a lead adding the
+            # question to an entry picks from those), not every entry by closeness.
+            hits = lexical.hits
         return SearchResult(lexical.query, outcome, hits, lexical.place, urgent, lexical.words)
 
     @staticmethod

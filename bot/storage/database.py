@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +22,7 @@ import aiosqlite
 from bot.storage.migrations import MIGRATIONS
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class StorageError(RuntimeError):
@@ -39,9 +42,18 @@ class Database:
         self._durable = True  # synchronous=FULL, as set in open()
 
     @classmethod
-    async def open(cls, path: Path, migrations: Sequence[str] = MIGRATIONS) -> Database:
-        """Open (creating if needed) and upgrade the database at ``path``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+    async def open(
+        cls, path: Path, migrations: Sequence[str] = MIGRATIONS, *, create_folder: bool = True
+    ) -> Database:
+        """Open (creating if needed) and upgrade the database at ``path``.
+
+        The file is readable by its owner only (0600), and so are SQLite's ``-wal`` and
+        ``-shm`` files, which SQLite creates with the database file's permissions. Without
+        ``create_folder`` a missing folder is a :class:`FileNotFoundError`.
+        """
+        if create_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         try:
@@ -155,6 +167,24 @@ async def _uncancellable(operation: Awaitable[T]) -> T:
         with contextlib.suppress(Exception):
             await task
         raise
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if missing; narrow an existing file to 0600.
+
+    The database holds names, questions and escalations: nobody but the bot's user may read
+    it, nor its WAL, nor a backup.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # another owner, a read-only file system
+            log.warning("cannot make %s private: %s", file, exc.strerror or exc)
 
 
 def _statements(script: str) -> list[str]:

@@ -177,6 +177,11 @@ class UserStore:
                 result = Redeem.USED
             elif from_timestamp(invite["expires_at"]) <= now:
                 result = Redeem.EXPIRED
+            elif invite["created_by"] not in self.admin_ids and not await _may_still_invite(
+                db, invite["created_by"], Role(invite["role"])
+            ):
+                # The inviter was removed or demoted since: their open codes die with it.
+                result = Redeem.UNKNOWN
             if result is not Redeem.OK:
                 await db.execute(
                     "INSERT INTO start_attempts (user_id, attempted_at) VALUES (?, ?)",
@@ -210,6 +215,16 @@ class UserStore:
         await self.db.execute(
             "DELETE FROM start_attempts WHERE attempted_at < ?", (timestamp(before),)
         )
+
+
+async def _may_still_invite(db: aiosqlite.Connection, inviter: int, role: Role) -> bool:
+    """True if ``inviter`` is still registered and could still grant ``role``."""
+    cursor = await db.execute("SELECT role FROM users WHERE user_id = ?", (inviter,))
+    row = await cursor.fetchone()
+    if row is None:
+        return False
+    current = Role(row["role"])
+    return current.at_least(Role.LEAD) and (current is Role.ADMIN or role is not Role.ADMIN)
 
 
 def _user(row: aiosqlite.Row) -> User:

@@ -22,6 +22,7 @@ from tests.e2e.conftest import ADMIN, BotProcess, Watch, new_user
 EVERYONE = {
     "start", "hilfe", "help", "themen", "notfall", "ort", "eskalation", "eskalationen",
     "abbrechen",
+    "karte",  # issue 14: the emergency card
 }  # fmt: skip
 LEADS = {
     "einladen", "nutzer", "entfernen", "export", "statistik", "bearbeiten", "bestaetigen",
@@ -31,6 +32,7 @@ LEADS = {
 BUTTONS_EVERYONE = [
     "e|notruf", "f|+|notruf", "t|0", "c|polizei|0", "n", "o|0123456789", "x", "xk|gewalt",
     "xl|0", "xh|1",
+    "nk", "nk|ar",  # issue 14: the emergency card's menu and a card
 ]  # fmt: skip
 BUTTONS_LEADS = [
     "i|lead", "i|admin", "xt|1", "xd|1", "xe|30", "ke|polizei-lahr", "kg|0", "ku|abcd|yes",

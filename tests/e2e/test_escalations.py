@@ -428,7 +428,9 @@ def test_export_and_statistics_for_leads_only(bot: BotProcess, worker: User) -> 
     export = api.wait_for_message(LEAD)
     assert export.kind == "document" and export.document is not None
     assert export.document.filename.endswith(".csv")
-    rows = list(csv.DictReader(io.StringIO(export.document.content.decode("utf-8"))))
+    content = export.document.content
+    assert content.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     every = [str(i) for (i,) in bot.query("SELECT id FROM escalations ORDER BY id")]
     assert [r["id"] for r in rows] == every
     assert export.plain_text.endswith(f"({len(every)})")
@@ -440,6 +442,7 @@ def test_export_and_statistics_for_leads_only(bot: BotProcess, worker: User) -> 
         str(worker.id),
     )
     assert mine["description"] == "Kind allein in der Unterkunft."
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", mine["created_at"]), mine  # local time
 
     api.send_text(LEAD, "/statistik")
     table, chart = api.wait_for_messages(LEAD, 2, timeout=30)  # the first chart takes a while
@@ -462,7 +465,7 @@ def test_leads_group_unreachable_500(bot: BotProcess, worker: User) -> None:
     try:
         saved = report_escalation(bot, worker, "Bewohner randaliert im Flur.")
         number = escalation_id(saved)
-        assert lines(saved)[:2] == [f"✅ Gespeichert als #{number}.", texts.ESC_NOTIFY_PENDING]
+        assert lines(saved)[:2] == [f"✅ Gespeichert als #{number}.", texts.ESC_REACH_PENDING]
         assert escalations_of(bot, worker) == [(number, "open", "Bewohner randaliert im Flur.")]
         api.assert_no_new_messages(GROUP, within=0)
         # The outbox tries again (after 2 s) and fails again.
@@ -491,7 +494,7 @@ def test_leads_group_connection_dropped(bot: BotProcess, worker: User) -> None:
     try:
         saved = report_escalation(bot, worker, "Bewohner bedroht Hausmeister.")
         number = escalation_id(saved)
-        assert lines(saved)[1] == texts.ESC_NOTIFY_PENDING
+        assert lines(saved)[1] == texts.ESC_REACH_PENDING
         api.wait_for_request("sendMessage", lambda r: r.fault == "drop", since=since)
     finally:
         api.faults.clear()
@@ -615,7 +618,7 @@ def test_retention_erases_old_descriptions(
     assert ("erased",) in actions
     listing = after.ask_one(ADMIN, "/export 2026-11-01 2026-11-30")
     assert listing.document is not None
-    [row] = csv.DictReader(io.StringIO(listing.document.content.decode("utf-8")))
+    [row] = csv.DictReader(io.StringIO(listing.document.content.decode("utf-8-sig")), delimiter=";")
     assert (row["kind"], row["place"], row["description"], row["outcome"]) == (
         "gewalt",
         "Hausach",

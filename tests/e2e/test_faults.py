@@ -6,19 +6,21 @@ is answered once the faults stop, and no escalation alert is lost.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from bot import texts
 from tests.botapi import FakeBotApiThread, FaultKind, RecordedRequest, User
 from tests.e2e.conftest import (
+    ADMIN,
     LEAD,
     BotProcess,
     Watch,
     escalation_id,
     new_group_id,
     new_user,
+    report_escalation,
     sent_message,
     shown,
     wait_until,
@@ -178,3 +180,99 @@ def test_retry_after_is_honoured(bot: BotProcess) -> None:
     assert sends[1].time - sends[0].time >= 3.0
     bot.sync(user)
     api.assert_no_new_messages(user, within=0)
+
+
+# -- the leads' group cannot be reached ------------------------------------------------------
+
+
+def to_chat(chat_id: int) -> Callable[[RecordedRequest], bool]:
+    return lambda request: str(request.params.get("chat_id")) == str(chat_id)
+
+
+def test_a_wrong_lead_chat_id_is_found_at_start_and_alerts_go_to_the_admins(
+    launch_bot: Callable[..., BotProcess], fake_api: FakeBotApiThread, watch: Watch
+) -> None:
+    """TEAM_LEAD_CHAT_ID names no chat the bot is in (a typo): one clear log line at start,
+    each admin is told in their private chat; an escalation's alert goes to the admins at
+    once instead of being retried for ever, and the caseworker is told exactly that."""
+    missing = new_group_id()
+    watch.expected_refusals.append(to_chat(missing))  # Telegram: 400 chat not found
+    fake_api.add_user(ADMIN)
+    bot = launch_bot(TEAM_LEAD_CHAT_ID=str(missing))
+    notice = fake_api.wait_for_message(ADMIN, timeout=15)
+    assert notice.plain_text.startswith("⚠️ Die Gruppe der Teamleitungen ist nicht erreichbar.")
+    assert f"TEAM_LEAD_CHAT_ID {missing}: Chat not found" in notice.plain_text
+    wait_until(lambda: "Gruppe der Teamleitungen nicht erreichbar" in bot.log(), what="log line")
+    [line] = [x for x in bot.log().splitlines() if "Gruppe der Teamleitungen" in x]
+    assert f"TEAM_LEAD_CHAT_ID {missing} (Chat not found)" in line
+
+    worker = new_user("Gerd", "Gruppe")
+    bot.register(worker, inviter=ADMIN)
+    since = len(fake_api.requests)
+    saved = report_escalation(bot, worker, "Bewohner droht mit Gewalt.")
+    number = escalation_id(saved)
+    assert saved.plain_text.split("\n")[1:3] == [
+        shown(texts.ESC_GROUP_UNREACHABLE),
+        texts.ESC_REACHED_ADMINS.format(count=1),
+    ]
+    alert = sent_message(fake_api, ADMIN.id, f"Eskalation #{number} ", since=since)
+    assert alert.plain_text.startswith(shown(texts.ALERT_LEAD_CHAT_FALLBACK))
+    assert alert.button("Übernehmen") is not None
+    time.sleep(5)  # more than two backoff periods: the group would have been tried again
+    tries = [
+        r for r in fake_api.requests[since:] if r.method == "sendMessage" and to_chat(missing)(r)
+    ]
+    assert len(tries) == 1 and tries[0].error == "Bad Request: chat not found"
+    [(error,)] = bot.query(
+        "SELECT last_error FROM outbox WHERE escalation_id = ? AND chat_id = ?", number, missing
+    )
+    assert error == "undeliverable: rejected: Chat not found"
+
+
+def test_a_bot_removed_from_the_group_alerts_the_admins_directly(
+    launch_bot: Callable[..., BotProcess], fake_api: FakeBotApiThread, watch: Watch
+) -> None:
+    """The start check finds the group fine; later the bot is kicked (403): the next alert
+    goes to the admins at once and the confirmation says so; the admin can take it there."""
+    group = fake_api.add_group(new_group_id(), "Teamleitungen", members=[ADMIN])
+    fake_api.add_user(ADMIN)
+    bot = launch_bot(TEAM_LEAD_CHAT_ID=str(group.id))
+    wait_until(lambda: "Gruppe der Teamleitungen erreichbar" in bot.log(), what="the check")
+    worker = new_user("Kai", "Kick")
+    bot.register(worker, inviter=ADMIN)
+    watch.expected_refusals.append(to_chat(group.id))
+    fake_api.set_member_status(group, fake_api.bot_user, "kicked")
+    since = len(fake_api.requests)
+    saved = report_escalation(bot, worker, "Streit in der Küche, Messer gezogen.", urgency="akut")
+    number = escalation_id(saved)
+    assert texts.ESC_REACHED_ADMINS.format(count=1) in saved.plain_text.split("\n")
+    alert = sent_message(fake_api, ADMIN.id, f"Eskalation #{number} ", since=since)
+    bot.press(ADMIN, alert, "Übernehmen")
+    taken = fake_api.wait_for_message(worker, timeout=15)
+    assert f"#{number}" in taken.plain_text
+    assert bot.query("SELECT status FROM escalations WHERE id = ?", number) == [("taken",)]
+
+
+def test_telegram_unreachable_is_one_line_each_way_not_tracebacks(
+    launch_bot: Callable[..., BotProcess], fake_api: FakeBotApiThread
+) -> None:
+    """Every getUpdates dropped for a few seconds (the network is gone): the log gets one
+    warning when Telegram becomes unreachable and one when it is back, no traceback."""
+    bot = launch_bot()
+    since = len(fake_api.requests)
+    fake_api.faults.set("getUpdates", "drop")
+    try:
+        wait_until(
+            lambda: sum(r.fault == "drop" for r in fake_api.requests[since:]) >= 3,
+            timeout=30,
+            what="three failed polls",
+        )
+    finally:
+        fake_api.faults.clear()
+    wait_until(lambda: texts.TELEGRAM_REACHABLE in bot.log(), timeout=40, what="reconnected")
+    log = bot.log()
+    assert log.count("Telegram nicht erreichbar, neuer Versuch in höchstens 30 s") == 1, log
+    assert log.count(texts.TELEGRAM_REACHABLE) == 1
+    assert "Traceback" not in log
+    user = new_user("Nora", "Netz")
+    bot.register(user, inviter=ADMIN)  # and it serves again

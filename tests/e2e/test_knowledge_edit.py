@@ -190,7 +190,7 @@ def test_confirm_sets_verified_to_today(bot: BotProcess, knowledge: Path) -> Non
     path = knowledge / "polizei.yaml"
     before = path.read_text("utf-8")
     answer = bot.ask_one(LEAD, "polizei kehl")
-    assert shown(texts.NEVER_VERIFIED) in lines(answer)
+    assert shown(texts.NEVER_VERIFIED_LOCAL) in lines(answer)  # 110 is one contact
     reply = bot.ask_one(LEAD, "/bestaetigen polizei-kehl")
     [(revision,)] = bot.query("SELECT MAX(id) FROM revisions")
     assert reply.plain_text == texts.CONFIRMED.format(
@@ -198,7 +198,7 @@ def test_confirm_sets_verified_to_today(bot: BotProcess, knowledge: Path) -> Non
     )
     answer = bot.ask_one(LEAD, "polizei kehl")
     assert "✅ geprüft am 26.11.2026" in lines(answer)
-    assert shown(texts.NEVER_VERIFIED) not in lines(answer)
+    assert shown(texts.NEVER_VERIFIED_LOCAL) not in lines(answer)
     after = path.read_text("utf-8").splitlines()
     added = after.index("    verified: 2026-11-26")
     assert after[:added] + after[added + 1 :] == before.splitlines()
@@ -500,3 +500,141 @@ def test_stale_entries_grouped_by_owner(bot: BotProcess) -> None:
         f"• Sprachkurse in Lahr (sprachkurs-lahr): geprüft am 10.01.2025, vor {days} Tagen"
     ]
     assert "• Team Acher-Renchtal (team-acher-renchtal): nie geprüft" in groups["ohne Zuständige"]
+
+
+def edit_text(bot: BotProcess, lead: User, entry_id: str, value: str) -> BotMessage:
+    """``lead``: /bearbeiten ENTRY → Text → value; returns the review."""
+    fields = bot.ask_one(lead, f"/bearbeiten {entry_id}")
+    bot.press(lead, fields, "Text")
+    bot.api.wait_for_edit(fields)
+    return bot.ask_one(lead, value)
+
+
+def test_lead_demoted_mid_edit_cannot_apply(bot: BotProcess, knowledge: Path) -> None:
+    """The role is checked at every step: a lead made a caseworker after the review gets
+    "leads only" for Übernehmen, and nothing changes; the next step is refused too."""
+    lead = new_user("Dora", "Degradiert")
+    bot.register(lead, role="lead")
+    before, history = files(knowledge), revisions(bot)
+    review = edit_text(bot, lead, "polizei-kehl", "Wird nie übernommen.")
+    assert lines(review)[0] == "Änderung an polizei.yaml"
+    demoted = bot.cli("users", "add", str(lead.id), "--role", "caseworker")
+    assert demoted.returncode == 0, demoted.stderr
+    assert bot.press(lead, review, "Übernehmen") == texts.LEADS_ONLY
+    bot.sync(lead)
+    assert files(knowledge) == before
+    assert revisions(bot) == history
+    # Also a step in the middle: promoted again, entry chosen, demoted, field pressed.
+    assert bot.cli("users", "add", str(lead.id), "--role", "lead").returncode == 0
+    fields = bot.ask_one(lead, "/bearbeiten polizei-kehl")
+    assert bot.cli("users", "add", str(lead.id), "--role", "caseworker").returncode == 0
+    assert bot.press(lead, fields, "Text") == texts.LEADS_ONLY
+    bot.sync(lead)
+    bot.api.assert_no_new_messages(lead, within=0)
+    assert files(knowledge) == before
+
+
+def test_later_apply_does_not_revert_an_earlier_one(bot: BotProcess, knowledge: Path) -> None:
+    """Two leads edit the same file: the one who presses Übernehmen second gets a new review
+    that names the other lead and shows their change; after it, both changes are in."""
+    other = new_user("Olaf", "Zweitleitung")
+    bot.register(other, role="lead")
+    path = knowledge / "polizei.yaml"
+    mine = edit_text(bot, LEAD, "polizei-kehl", "Text von Lena.")
+    theirs = edit_text(bot, other, "polizei-lahr", "Text von Olaf.")
+    bot.press(other, theirs, "Übernehmen")
+    bot.api.wait_for_edit(theirs)
+    assert "Text von Olaf." in path.read_text("utf-8")
+    history = revisions(bot)
+
+    bot.press(LEAD, mine, "Übernehmen")
+    again = bot.api.wait_for_edit(mine)
+    assert revisions(bot) == history  # nothing applied yet
+    assert lines(again)[0] == (
+        "⚠️ Olaf Zweitleitung hat polizei.yaml inzwischen geändert – "
+        "deine Änderung ist noch nicht übernommen."
+    )
+    assert "✏️ polizei-lahr · Text" in lines(again)
+    assert "   nachher: Text von Olaf." in lines(again)
+    assert "✏️ polizei-kehl · Text" in lines(again)
+    bot.press(LEAD, again, "Übernehmen")
+    applied = bot.api.wait_for_edit(again)
+    assert applied.plain_text.startswith("✅"), applied.plain_text
+    text = path.read_text("utf-8")
+    assert "Text von Olaf." in text and "Text von Lena." in text
+
+
+def test_later_upload_shows_what_it_would_undo(bot: BotProcess, knowledge: Path) -> None:
+    """An upload reviewed before another lead's change: Übernehmen shows a new review in
+    which undoing the other change is visible; nothing is written until pressed again."""
+    other = new_user("Ute", "Zweitleitung")
+    bot.register(other, role="lead")
+    path = knowledge / "teams.yaml"
+    old = path.read_text("utf-8")
+    api = bot.api
+    api.send_document(LEAD, "teams.yaml", (old + NEW_ENTRY).encode("utf-8"), "application/x-yaml")
+    review = api.wait_for_message(LEAD, timeout=15)
+    changed = edit_text(bot, other, "team-kinzigtal", "Neuer Text von Ute.")
+    bot.press(other, changed, "Übernehmen")
+    api.wait_for_edit(changed)
+    history = revisions(bot)
+
+    bot.press(LEAD, review, "Übernehmen")
+    again = api.wait_for_edit(review)
+    assert revisions(bot) == history
+    assert "Neuer Text von Ute." in path.read_text("utf-8")
+    shown_lines = lines(again)
+    assert shown_lines[0].startswith("⚠️ Ute Zweitleitung hat teams.yaml inzwischen geändert")
+    # The other change, and in the new review the upload undoing it.
+    undo = shown_lines.index("Änderung an teams.yaml")
+    assert "   nachher: Neuer Text von Ute." in shown_lines[:undo]
+    assert "   vorher: Neuer Text von Ute." in shown_lines[undo:]
+    bot.press(LEAD, again, "Verwerfen")
+    api.wait_for_edit(again)
+    assert "Neuer Text von Ute." in path.read_text("utf-8")
+
+
+PRIVATE_COMMANDS = [
+    "/wissen",
+    "/nutzer",
+    "/eskalationen",
+    "/export",
+    "/statistik",
+    "/einladen",
+    "/verlauf",
+    "/luecken",
+    "/veraltet",
+    "/bearbeiten",
+]
+
+
+def test_lead_output_only_in_private_chats(bot: BotProcess) -> None:
+    """In a group a lead's command gets one sentence pointing to the private chat."""
+    for command in PRIVATE_COMMANDS:
+        reply = bot.ask_one(LEAD, command, chat=GROUP)
+        assert reply.plain_text == texts.PRIVATE_ONLY, command
+    bot.sync(LEAD)
+    bot.api.assert_no_new_messages(GROUP, within=0)
+    bot.api.assert_no_new_messages(LEAD, within=0)
+
+
+def test_button_numbers_are_parsed_strictly(bot: BotProcess) -> None:
+    """ "²" and numbers above 2^63 in buttons are outdated buttons, always answered."""
+    api = bot.api
+    for data in ["t|²", "c|polizei|²", "xt|²", "xt|99999999999999999999", "xl|²", "kc|²"]:
+        answer = api.wait_for_callback_answer(bot.forge_callback(LEAD, data))
+        assert (answer.text, answer.show_alert) == (texts.OUTDATED_BUTTON, True), data
+    for command in ["/zuruecksetzen ²", "/zuruecksetzen 99999999999999999999"]:
+        assert bot.ask_one(LEAD, command).plain_text == texts.ROLLBACK_USAGE, command
+    assert bot.ask_one(LEAD, "/entfernen ²").plain_text == texts.REMOVE_USAGE
+
+
+def test_a_4096_character_value_is_refused_with_a_short_quote(bot: BotProcess) -> None:
+    """Mid-/bearbeiten a 4096-character date: "so geht es nicht", not a generic error."""
+    fields = bot.ask_one(LEAD, "/bearbeiten polizei-kehl")
+    bot.press(LEAD, fields, "Geprüft am")
+    bot.api.wait_for_edit(fields)
+    refused = bot.ask_one(LEAD, "9" * 4096)
+    assert lines(refused)[0] == "⚠️ So geht es nicht, nichts wurde geändert:"
+    assert len(refused.plain_text) < 500
+    assert bot.ask_one(LEAD, "/abbrechen").plain_text == texts.EDIT_DISCARDED

@@ -50,7 +50,7 @@ def test_misspelt_question(shared_bot: BotProcess, worker: User) -> None:
 
 
 def test_ambiguous_question_offers_a_choice(shared_bot: BotProcess, worker: User) -> None:
-    """'polizei' alone: "Meinten Sie …?" with 2-4 buttons; a tap shows that entry."""
+    """'polizei' alone: "Meinst du …?" with 2-4 buttons; a tap shows that entry."""
     choice = shared_bot.ask_one(worker, "polizei")
     assert choice.plain_text == texts.CHOOSE
     assert 2 <= len(choice.flat_buttons) <= 4

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from bot import texts
 from bot.handlers.io import SEND_ATTEMPTS
+from bot.render import ECHO_LIMIT
 from tests.botapi import RecordedRequest
 from tests.conftest import MINIMAL
-from tests.e2e.conftest import ADMIN, BotProcess, new_user, shown
+from tests.e2e.conftest import ADMIN, LEAD, BotProcess, new_user, shown
 
 RESIDENCE = textwrap.dedent(
     """\
@@ -129,3 +130,24 @@ def test_exception_in_a_handler_is_reported_and_the_bot_keeps_serving(
     assert len(answers) == 1
     shared_bot.press(next_one, answer, "Team Kinzigtal")
     assert api.wait_for_message(next_one).plain_text.startswith("Team Kinzigtal\n")
+
+
+def test_a_4096_character_input_is_not_echoed_whole(shared_bot: BotProcess) -> None:
+    """Inputs quoted back are shortened: /ort, /bestaetigen and mid-/eskalation a place of
+    4096 characters get their normal answer, not Telegram's "message is too long"."""
+    user = new_user("Lang", "Schreiber")
+    shared_bot.register(user, role="lead", inviter=LEAD)
+    long_place = "Ortschaft" * 455  # 4095 characters, one word
+    quoted = long_place[: ECHO_LIMIT - 1] + "…"
+    reply = shared_bot.ask_one(user, f"/ort {long_place}")
+    assert reply.plain_text == shown(texts.PLACE_UNKNOWN.format(place=quoted))
+    reply = shared_bot.ask_one(user, f"/bestaetigen {long_place}")
+    assert reply.plain_text == shown(texts.CONFIRM_UNKNOWN.format(id=quoted))
+    start = shared_bot.ask_one(user, "/eskalation")
+    shared_bot.press(user, start, "Gewalt/Bedrohung")
+    shared_bot.api.wait_for_edit(start)
+    reply = shared_bot.ask_one(user, "x" * 4096)
+    assert reply.plain_text == shown(
+        texts.ESC_PLACE_UNKNOWN.format(place="x" * (ECHO_LIMIT - 1) + "…")
+    )
+    assert shared_bot.ask_one(user, "/abbrechen").plain_text == shown(texts.ESC_CANCELLED)

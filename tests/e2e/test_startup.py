@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from bot import texts
-from tests.conftest import MINIMAL, write_files
-from tests.e2e.conftest import BotProcess, clean_environment
+from tests.botapi import FakeBotApiThread
+from tests.conftest import MINIMAL, SHIPPED_KNOWLEDGE, write_files
+from tests.e2e.conftest import BotProcess, Watch, clean_environment
 
 
 def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
@@ -89,3 +93,75 @@ def test_broken_knowledge_exits_1_naming_file_and_line(tmp_path: Path) -> None:
     assert f"{entries}:{line}:" in output
     assert "unbekannt" in output
     assert "Traceback" not in output
+
+
+def fake_api_settings(api: FakeBotApiThread, workdir: Path, **settings: str) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.base_file_url,
+        "DATABASE_PATH": str(workdir / "bot.sqlite3"),
+        "KNOWLEDGE_DIR": str(SHIPPED_KNOWLEDGE),
+        **settings,
+    }
+
+
+def test_a_wrong_token_is_one_german_line_and_exit_2(
+    fake_api: FakeBotApiThread, tmp_path: Path, watch: Watch
+) -> None:
+    """Telegram answers 401 to getMe: one line naming the setting, exit 2 (systemd does not
+    restart for it), no traceback, and the token appears nowhere."""
+    watch.expected_refusals.append(lambda r: r.method == "getMe" and r.status == 401)
+    wrong = "123456789:AAF-this-token-was-revoked-long-ago"
+    result = run_bot(tmp_path, **fake_api_settings(fake_api, tmp_path, TELEGRAM_BOT_TOKEN=wrong))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [texts.TOKEN_REJECTED]
+    assert "AAF-this-token" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ADMIN_USER_IDS", "99999999999999999999"), ("ESCALATION_REMINDER_MINUTES", "inf")],
+)
+def test_settings_that_used_to_hang_the_start_exit_2(
+    fake_api: FakeBotApiThread, tmp_path: Path, name: str, value: str
+) -> None:
+    """These passed the settings, then failed after the database was open and the process
+    hung (no exit, so no restart either). Now: one line, exit 2, nothing contacted."""
+    result = run_bot(tmp_path, **fake_api_settings(fake_api, tmp_path, **{name: value}))
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Einstellung {name}: ")
+    assert fake_api.requests == []
+
+
+def test_a_write_failing_after_the_database_opened_exits_with_one_line(
+    fake_api: FakeBotApiThread, tmp_path: Path
+) -> None:
+    """Registering the configured admin fails (as on a full disk) after the database opened:
+    one line naming the database, exit 1 (systemd restarts), no traceback, no hang."""
+    settings = fake_api_settings(fake_api, tmp_path, ADMIN_USER_IDS="4711")
+    database = tmp_path / "bot.sqlite3"
+    listed = subprocess.run(
+        [sys.executable, "-m", "bot", "users", "list"],
+        env=clean_environment(**settings),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    connection = sqlite3.connect(database)
+    connection.execute(  # every new registration fails the way a full disk makes it fail
+        "CREATE TRIGGER full_disk BEFORE INSERT ON users "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    connection.commit()
+    connection.close()
+    result = run_bot(tmp_path, **settings)  # the 60 s timeout catches a hang
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1:] == [
+        f"Datenbank {database} nicht beschreibbar: database or disk is full"
+    ]
+    assert "Traceback" not in result.stdout + result.stderr

@@ -6,14 +6,15 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from bot import texts
-from tests.botapi import FakeBotApiThread
-from tests.e2e.conftest import ADMIN, BotProcess, Watch, new_user
+from tests.botapi import FakeBotApiThread, User
+from tests.e2e.conftest import ADMIN, BotProcess, Watch, clean_environment
 
 SECRET = "webhook-secret-for-the-test"
+PUBLIC = "https://bot.example.org/caseworker"
 
 
 def free_port() -> int:
@@ -22,15 +23,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(
-    fake_api: FakeBotApiThread, tmp_path: Path, watch: Watch
-) -> None:
-    port = free_port()
+def start_webhook_bot(api: FakeBotApiThread, workdir: Path, port: int, watch: Watch) -> BotProcess:
     bot = BotProcess(
-        api=fake_api,
-        workdir=tmp_path / "webhook-bot",
+        api=api,
+        workdir=workdir,
         settings={
-            "WEBHOOK_URL": "https://bot.example.org/telegram",
+            "WEBHOOK_URL": PUBLIC,
             "WEBHOOK_LISTEN": "127.0.0.1",
             "WEBHOOK_PORT": str(port),
             "WEBHOOK_SECRET": SECRET,
@@ -48,33 +46,91 @@ def test_webhook_mode_registers_the_webhook_and_answers_posted_updates(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    return bot
+
+
+def message_update(update_id: int, user: User, text: str) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_700_000_000,
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": user.to_json(),
+            "text": text,
+        },
+    }
+
+
+def test_webhook_mode_registers_a_secret_path_and_refuses_forged_updates(
+    fake_api: FakeBotApiThread, tmp_path: Path, watch: Watch
+) -> None:
+    """The webhook URL ends in a path derived from the secret (never /telegram); a POST
+    without the secret header, with a wrong one, or to /telegram changes nothing, even
+    when it claims to come from the admin; the real one is answered."""
+    port = free_port()
+    bot = start_webhook_bot(fake_api, tmp_path / "webhook-bot", port, watch)
     try:
         registered = fake_api.wait_for_request("setWebhook", timeout=30)
-        assert registered.params["url"] == "https://bot.example.org/telegram"
+        url = str(registered.params["url"])
+        assert url.startswith(PUBLIC + "/") and url != PUBLIC + "/telegram"
+        path = url.removeprefix(PUBLIC)
+        assert len(path) > 30 and SECRET not in url
         assert registered.params["secret_token"] == SECRET
-        stranger = new_user("Fremd")
-        fake_api.add_user(stranger)
-        update = {
-            "update_id": 1,
-            "message": {
-                "message_id": 1,
-                "date": 1_700_000_000,
-                "chat": {"id": stranger.id, "type": "private", "first_name": "Fremd"},
-                "from": stranger.to_json(),
-                "text": "polizei hausach",
-            },
-        }
-        url = f"http://127.0.0.1:{port}/telegram"
-        forged = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"})
-        assert forged.status_code == 403  # without the secret, nothing is processed
         fake_api.add_user(ADMIN)
-        update["message"]["from"] = ADMIN.to_json()  # type: ignore[index]
-        update["message"]["chat"]["id"] = ADMIN.id  # type: ignore[index]
-        accepted = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        local = f"http://127.0.0.1:{port}"
+        forged = [
+            httpx.post(local + path, json=message_update(1, ADMIN, "/wissen")),
+            httpx.post(
+                local + path,
+                json=message_update(2, ADMIN, "/wissen"),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "x" * 32},
+            ),
+            httpx.post(
+                local + "/telegram",
+                json=message_update(3, ADMIN, "/wissen"),
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            ),
+        ]
+        assert [r.status_code for r in forged] == [403, 403, 404]
+        accepted = httpx.post(
+            local + path,
+            json=message_update(4, ADMIN, "polizei hausach"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        )
         assert accepted.status_code == 200
         [answer] = fake_api.wait_for_messages(ADMIN, 1, timeout=15)
-        assert "Polizeirevier Haslach" in answer.plain_text
-        assert fake_api.messages(stranger) == []
-        assert texts.NOT_REGISTERED not in answer.plain_text
+        assert "Polizeirevier Haslach" in answer.plain_text  # the first answer: no /wissen
+        fake_api.assert_no_new_messages(ADMIN, within=1.0)
+        assert SECRET not in bot.log()
     finally:
         bot.stop()
+
+
+def test_webhook_mode_without_a_secret_does_not_start(
+    fake_api: FakeBotApiThread, tmp_path: Path
+) -> None:
+    """WEBHOOK_URL without WEBHOOK_SECRET: one line, exit 2, no webhook registered."""
+    env = clean_environment(
+        TELEGRAM_BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_BASE_URL=fake_api.base_url,
+        TELEGRAM_API_FILE_URL=fake_api.base_file_url,
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        WEBHOOK_URL=PUBLIC,
+        WEBHOOK_PORT=str(free_port()),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Einstellung WEBHOOK_SECRET: fehlt")
+    assert fake_api.requests_for("setWebhook") == []
+    assert not (tmp_path / "bot.sqlite3").exists()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot import logs
 from bot.clock import Clock
+from bot.escalations import render
 from bot.escalations.model import Kind, Report, Status, Urgency
 from bot.escalations.privacy import personal_data
 from bot.escalations.reports import chart_png, statistics, to_csv, to_json
@@ -20,7 +25,9 @@ from bot.escalations.service import (
     EscalationSettings,
     Outgoing,
     Purpose,
+    Reach,
 )
+from bot.render import split_message
 from bot.storage.database import Database
 from tests.conftest import BERLIN
 
@@ -35,9 +42,14 @@ class Telegram:
     def __init__(self) -> None:
         self.sent: list[Outgoing] = []
         self.failures: list[DeliveryError] = []
+        self.unreachable: dict[int, str] = {}  # chat id → Telegram's permanent refusal
+        self.tried: list[Outgoing] = []
         self.next_id = 100
 
     async def __call__(self, item: Outgoing) -> int:
+        self.tried.append(item)
+        if item.chat_id in self.unreachable:
+            raise DeliveryError(self.unreachable[item.chat_id], permanent=True)
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append(item)
@@ -154,6 +166,87 @@ async def test_a_crash_mid_send_leads_to_a_marked_redelivery_after_restart(
         await restarted.close()
 
 
+async def test_an_unreachable_group_is_given_up_and_the_admins_alerted_at_once(
+    db: Database, clock: Clock
+) -> None:
+    """400 "chat not found" (or 403 "kicked") is not retried: in the same delivery run the
+    admins get the alert in their private chats, and the reach says so truthfully."""
+    escalations = service(db, clock)
+    created = await escalations.create(report(), "Erika")
+    telegram = Telegram()
+    telegram.unreachable[LEAD_CHAT] = "rejected: Bad Request: chat not found"
+    assert await escalations.deliver_due(telegram) == 1
+    assert [(i.purpose, i.chat_id) for i in telegram.tried] == [
+        (Purpose.ALERT, LEAD_CHAT),
+        (Purpose.FALLBACK, ADMINS[0]),
+    ]
+    assert await escalations.pending() == 0
+    assert await escalations.reach(created.id) == Reach("failed", 1, 0, 0)
+    clock.advance(dt.timedelta(hours=1))
+    assert await escalations.deliver_due(telegram) == 0
+    assert len(telegram.tried) == 2  # the group is not tried again for this alert
+    [(error,)] = await db.fetchall("SELECT last_error FROM outbox WHERE chat_id = ?", (LEAD_CHAT,))
+    assert error == "undeliverable: rejected: Bad Request: chat not found"
+    actions = [e.action for e in await escalations.history(created.id)]
+    assert actions == ["created", "undeliverable", "lead-chat-fallback", "notified"]
+    assert await escalations.alert_messages(created.id) == [(ADMINS[0], 101)]
+
+
+async def test_reminders_for_an_unreachable_group_go_to_the_admins(
+    db: Database, clock: Clock
+) -> None:
+    escalations = service(db, clock)
+    created = await escalations.create(report(), "Erika")
+    telegram = Telegram()
+    telegram.unreachable[LEAD_CHAT] = "rejected: Forbidden: bot was kicked from the supergroup chat"
+    await escalations.deliver_due(telegram)
+    clock.advance(dt.timedelta(minutes=10))
+    assert await escalations.schedule_reminders() == 1
+    await escalations.deliver_due(telegram)
+    assert [(i.purpose, i.chat_id) for i in telegram.sent] == [
+        (Purpose.FALLBACK, ADMINS[0]),
+        (Purpose.REMINDER, ADMINS[0]),
+    ]
+    assert all(i.escalation.id == created.id for i in telegram.sent)
+
+
+async def test_nobody_reachable_is_reported_as_such(db: Database, clock: Clock) -> None:
+    """Group and admin refuse: nothing is retried, and the reach says nobody was told."""
+    escalations = service(db, clock)
+    created = await escalations.create(report(), "Erika")
+    telegram = Telegram()
+    telegram.unreachable[LEAD_CHAT] = "rejected: Bad Request: chat not found"
+    telegram.unreachable[ADMINS[0]] = "rejected: Forbidden: bot was blocked by the user"
+    assert await escalations.deliver_due(telegram) == 0
+    reach = await escalations.reach(created.id)
+    assert reach == Reach("failed", 0, 0, 1) and reach.nobody
+    assert await escalations.pending() == 0
+
+
+async def test_a_transient_failure_is_pending_not_nobody(db: Database, clock: Clock) -> None:
+    escalations = service(db, clock)
+    created = await escalations.create(report(), "Erika")
+    telegram = Telegram()
+    telegram.failures = [DeliveryError("network: reset")]
+    await escalations.deliver_due(telegram)
+    reach = await escalations.reach(created.id)
+    assert reach == Reach("pending", 0, 0, 0) and not reach.nobody and not reach.anyone
+
+
+async def test_stored_error_texts_hold_no_secret(db: Database, clock: Clock) -> None:
+    """An error text with the token (an aiohttp message naming the URL) is stored redacted:
+    the database and every backup of it would keep it otherwise."""
+    token = "4711:geheim-genug"
+    logs.register_secrets([token])
+    escalations = service(db, clock)
+    await escalations.create(report(), "Erika")
+    telegram = Telegram()
+    telegram.failures = [DeliveryError(f"network: http://x/bot{token}/sendMessage failed")]
+    await escalations.deliver_due(telegram)
+    [(error,)] = await db.fetchall("SELECT last_error FROM outbox")
+    assert "geheim-genug" not in error and "***" in error
+
+
 async def test_take_resolve_and_outcome(db: Database, clock: Clock) -> None:
     escalations = service(db, clock)
     created = await escalations.create(report(), "Erika")
@@ -244,8 +337,8 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
     rows = await escalations.between(
         dt.datetime(2026, 11, 1, tzinfo=BERLIN), dt.datetime(2026, 12, 1, tzinfo=BERLIN)
     )
-    csv_text = to_csv(rows)
-    assert csv_text.splitlines()[0].startswith("id,created_at,kind,urgency,place,team,status")
+    csv_text = to_csv(rows, BERLIN)
+    assert csv_text.splitlines()[0].startswith("\ufeffid;created_at;kind;urgency;place;team")
     assert len(csv_text.splitlines()) == 3 and "Messer" in csv_text
     assert '"minutes_to_take": 6.0' in to_json(rows)
     stats = statistics(rows, "unbekannt")
@@ -266,3 +359,38 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
 )
 def test_personal_data_is_spotted(text: str, found: list[str]) -> None:
     assert personal_data(text) == found
+
+
+async def test_csv_opens_in_a_german_office(db: Database, clock: Clock) -> None:
+    """';', a BOM, local times, decimal commas, and formulas kept as text."""
+    escalations = service(db, clock)
+    cells = ['=HYPERLINK("http://example.org")', "+49 Anruf", "-x", "@SUM(A1)", "\tTab", "\rCR"]
+    for text in cells:
+        created = await escalations.create(replace(report(), description=text), "Erika")
+    clock.advance(dt.timedelta(minutes=7, seconds=30))
+    await escalations.take(created.id, 10, "=Leitung")
+    rows = await escalations.between(
+        dt.datetime(2026, 11, 1, tzinfo=BERLIN), dt.datetime(2026, 12, 1, tzinfo=BERLIN)
+    )
+    text = to_csv(rows, BERLIN)
+    assert text.startswith("\ufeff")
+    read = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert [r["description"] for r in read] == ["'" + c for c in cells]
+    last = read[-1]
+    local = created.created_at.astimezone(BERLIN)
+    assert last["created_at"] == f"{local:%d.%m.%Y %H:%M}"
+    assert last["minutes_to_take"] == "7,5"
+
+
+async def test_a_long_alert_keeps_its_status_after_being_taken(db: Database, clock: Clock) -> None:
+    """2000 emoji are 4000 UTF-16 units: the alert is still one message, so the edit after
+    Übernehmen shows "übernommen von …" (an edit replaces one message only)."""
+    escalations = service(db, clock)
+    created = await escalations.create(replace(report(), description="🚨" * 2000), "Erika")
+    await escalations.take(created.id, 10, "Lena Leitung")
+    taken = await escalations.get(created.id)
+    assert taken is not None
+    reply = render.alert(taken, BERLIN)
+    [message] = split_message(reply.html)
+    assert "übernommen von Lena Leitung" in message
+    assert taken.description == "🚨" * 2000  # only the alert is shortened

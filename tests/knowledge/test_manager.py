@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot import texts
 from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.edit import EditError, Field, edit_entry, set_verified
@@ -17,7 +19,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import ChangeRefused, KnowledgeManager
 from bot.storage.database import Database
 from bot.storage.revisions import RevisionStore
-from tests.conftest import BERLIN, MINIMAL
+from tests.conftest import BERLIN, MINIMAL, SHIPPED_KNOWLEDGE
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
 
@@ -121,7 +123,7 @@ async def test_disk_changes_are_picked_up_and_broken_ones_never_replace_the_know
     path.write_text("entries: [\n", encoding="utf-8")
     broken = await manager.reload_from_disk()
     assert not broken.changed and broken.problems
-    assert str(broken.problems[0]).startswith(f"{path}:")
+    assert str(broken.problems[0]).startswith("entries.yaml:")  # relative: shown to leads
     assert phone_of(manager, "polizei-lahr") == "+49 7821 277-5"  # still answering
     assert manager.new_problems(broken.problems)
     assert not manager.new_problems(broken.problems)  # the leads are told once
@@ -207,3 +209,82 @@ async def test_an_urgent_entrys_new_number_is_flagged_for_announcement(
     assert [e.id for e in urgent.review.urgent_phone_changes(urgent.result.knowledge)] == ["notruf"]  # type: ignore[arg-type]
     ordinary = manager.propose("entries.yaml", text.replace("+49 7821 277-0", "+49 7821 277-1"))
     assert ordinary.review.urgent_phone_changes(ordinary.result.knowledge) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a\x00b.yaml", "neu\n.yaml", "evil\u202elmay.yaml", "zeile\r.yaml", "tab\t.yaml"],
+)
+def test_upload_names_with_control_characters_are_refused(name: str) -> None:
+    assert KnowledgeManager.valid_name(name) is None
+    assert KnowledgeManager.valid_name("ämter-lahr.yaml") == "ämter-lahr.yaml"
+
+
+@pytest.fixture
+async def shipped(tmp_path: Path) -> AsyncIterator[KnowledgeManager]:
+    directory = tmp_path / "knowledge"
+    shutil.copytree(SHIPPED_KNOWLEDGE, directory)
+    clock = Clock(BERLIN, NOW)
+    knowledge = load_knowledge(directory, today=clock.today()).knowledge
+    assert knowledge is not None
+    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"))
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    yield KnowledgeManager(directory, assistant, RevisionStore(db), clock, 180)
+    await db.close()
+
+
+async def test_the_emergency_entry_keeps_110_and_112(shipped: KnowledgeManager) -> None:
+    """Neither an upload nor a quick edit may take 110 or 112 from the entry 'notruf'."""
+    text = shipped.knowledge.files["notruf.yaml"]
+    without_112 = text.replace('phone: "112"', 'phone: "+49 781 21-0"', 1)
+    assert without_112 != text
+    proposal = shipped.propose("notruf.yaml", without_112)
+    assert not proposal.ok
+    [problem] = proposal.result.errors
+    assert problem.file == "notruf.yaml"
+    assert problem.line == line_containing(without_112, "id: notruf")
+    assert problem.message == texts.EMERGENCY_REMOVED.format(id="notruf", numbers="112")
+    edited = edit_entry(text, "notruf", Field.PHONE, "+49 781 21-0", contact=0)
+    with pytest.raises(ChangeRefused):
+        await shipped.change("notruf.yaml", edited, actor_id=1, actor_name="x", source="edit")
+    assert not shipped.propose("notruf.yaml", None).ok  # deleting the file: refused too
+    assert shipped.knowledge.files["notruf.yaml"] == text
+    # Other changes of the same entry are fine.
+    assert shipped.propose("notruf.yaml", text.replace("Beide Nummern", "Die Nummern", 1)).ok
+
+
+def line_containing(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+async def test_problems_name_files_relative_to_the_knowledge_dir(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    """Leads see "entries.yaml:3: …", never where the server keeps the knowledge."""
+    broken = MINIMAL["entries.yaml"].replace("category: polizei", "kategorie: polizei", 1)
+    proposal = manager.propose("entries.yaml", broken)
+    assert proposal.result.errors
+    for problem in proposal.result.errors:
+        assert problem.file == "entries.yaml", problem
+        assert str(minimal_dir) not in str(problem)
+    (minimal_dir / "entries.yaml").write_text(broken, encoding="utf-8")
+    outcome = await manager.reload_from_disk()
+    assert outcome.problems and all(p.file == "entries.yaml" for p in outcome.problems)
+
+
+async def test_a_byte_that_is_not_utf8_is_an_error_with_its_line(
+    manager: KnowledgeManager, minimal_dir: Path
+) -> None:
+    """Not silently U+FFFD: the file and line of the bad byte, and nothing replaced."""
+    text = MINIMAL["entries.yaml"].replace("Bei akuter Gefahr", "Bei akuter Gef\udcffahr")
+    (minimal_dir / "entries.yaml").write_bytes(text.encode("utf-8", "surrogateescape"))
+    outcome = await manager.reload_from_disk()
+    assert not outcome.changed
+    [problem] = outcome.problems
+    assert (problem.file, problem.line) == ("entries.yaml", line_containing(text, "Gef\udcffahr"))
+    assert "UTF-8" in problem.message
+    assert manager.assistant.entry("notruf") is not None  # the working knowledge stays
+    fixed = manager.propose("entries.yaml", MINIMAL["entries.yaml"])  # an upload repairs it
+    assert fixed.ok
+    await manager.apply(fixed, actor_id=1, actor_name="Lea", source="upload")
+    assert (minimal_dir / "entries.yaml").read_text(encoding="utf-8") == MINIMAL["entries.yaml"]

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from bot.knowledge.model import (
     REFERENCE_BEGIN,
     REFERENCE_END,
+    Card,
     Category,
     Contact,
     Entry,
@@ -32,6 +33,7 @@ BASES: dict[str, tuple[type[BaseModel], dict[str, object]]] = {
     "Kontakt": (Contact, {"name": "X"}),
     "Ort": (Place, {"name": "X"}),
     "Ortsteil": (Part, {"name": "X", "lat": 48.0, "lon": 8.0}),
+    "Notfallkarte": (Card, {"lang": "de", "language": "Deutsch", "title": "X", "lines": ["X"]}),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +18,7 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from telegram.error import InvalidToken
 
 from bot import logs
 
@@ -23,6 +26,7 @@ TOKEN = "123456789:AAF-secret-token-value-abcdefghij"
 OTHER = "987654321:ZZB_another-secret_0123456789xyz"  # token-shaped, never configured
 SECRETS = [TOKEN, TOKEN.split(":")[1], OTHER, OTHER.split(":")[1]]
 URL = f"https://api.telegram.org/bot{TOKEN}/getMe"
+WEBHOOK_SECRET = "Webhook_Secret-0123456789abcdef"
 
 
 @contextmanager
@@ -34,7 +38,7 @@ def captured_log() -> Iterator[io.StringIO]:
         name: logging.getLogger(name).level
         for name in ["httpx", "httpcore", "apscheduler", "matplotlib"]
     }
-    logs.configure("DEBUG", token=TOKEN)
+    logs.configure("DEBUG", token=TOKEN, secrets=[WEBHOOK_SECRET])
     [handler] = root.handlers
     assert isinstance(handler, logging.StreamHandler)
     stream = io.StringIO()
@@ -113,3 +117,38 @@ def test_the_token_in_any_surrounding_text(before: str, after: str, secret: str)
         logging.getLogger("bot.test").warning("%s%s%s", before, secret, after)
         logging.getLogger("bot.test").warning(before + secret + after)
     assert_no_secret(captured.getvalue())
+
+
+def test_the_webhook_secret_is_redacted_too(captured: io.StringIO) -> None:
+    logging.getLogger("telegram.ext").debug("secret_token=%s", WEBHOOK_SECRET)
+    assert WEBHOOK_SECRET not in captured.getvalue() and "***" in captured.getvalue()
+
+
+def test_ptbs_traceback_for_a_rejected_token_is_not_printed(captured: io.StringIO) -> None:
+    """PTB logs InvalidToken with a traceback whose text holds the token; the command line
+    reports it in one German line instead, so the record is dropped altogether."""
+    try:
+        raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.")
+    except InvalidToken:
+        logging.getLogger("telegram.ext._utils.networkloop").exception("Invalid token.")
+    logging.getLogger("bot.test").info("still logging")
+    assert "InvalidToken" not in captured.getvalue() and "Traceback" not in captured.getvalue()
+    assert "still logging" in captured.getvalue()
+
+
+@pytest.mark.parametrize("where", ["main", "thread"])
+def test_an_uncaught_traceback_is_redacted(where: str) -> None:
+    """A traceback that no log handler sees (uncaught, in the main thread or another one)
+    is printed without the token too."""
+    raising = f"raise RuntimeError('getMe failed: {URL}')"
+    code = f"from bot import logs\nlogs.configure('INFO', token={TOKEN!r})\n" + (
+        raising
+        if where == "main"
+        else f"import threading\ndef f():\n    {raising}\n"
+        "t = threading.Thread(target=f)\nt.start()\nt.join()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "Traceback" in result.stderr and "RuntimeError" in result.stderr
+    assert_no_secret(result.stderr)

@@ -35,7 +35,7 @@ def test_the_classifier_on_held_out_sentences_in_every_language(meaning: Meaning
     assert right / flagged >= 0.80
     assert set(per_lang) == {"de", "en", "uk", "ru", "ar", "tr", "fa", "fr"}
     for lang, (total, found) in per_lang.items():
-        assert found >= total - 1, lang  # at most one miss per language
+        assert found / total >= 0.85, lang  # no language left behind
 
 
 @pytest.mark.parametrize(

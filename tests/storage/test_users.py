@@ -69,3 +69,19 @@ async def test_place_and_removal(users: UserStore) -> None:
     assert await users.remove(5)
     assert await users.get(5) is None
     assert not await users.remove(5)
+
+
+async def test_invitations_of_a_removed_or_demoted_lead_register_nobody(
+    users: UserStore,
+) -> None:
+    await users.add(20, Role.LEAD, NOW)
+    await users.add(21, Role.LEAD, NOW)
+    removed = await users.create_invite(Role.LEAD, created_by=20, now=NOW)
+    demoted = await users.create_invite(Role.CASEWORKER, created_by=21, now=NOW)
+    kept = await users.create_invite(Role.CASEWORKER, created_by=21, now=NOW)
+    assert (await users.redeem(kept, 30, NOW)).result is Redeem.OK  # still a lead: works
+    assert await users.remove(20)
+    await users.add(21, Role.CASEWORKER, NOW)
+    assert (await users.redeem(removed, 31, NOW)).result is Redeem.UNKNOWN
+    assert (await users.redeem(demoted, 32, NOW)).result is Redeem.UNKNOWN
+    assert await users.get(31) is None and await users.get(32) is None
