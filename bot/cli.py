@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import render_leads, reports, texts
-from bot.assistant import Assistant
+from bot.assistant import EMBED_NOW_LIMIT, Assistant
 from bot.clock import parse_local_datetime
 from bot.config import Settings, SettingsError, load_settings
 from bot.console import ConsoleChat, format_reply, run_console
@@ -148,7 +148,9 @@ def _load(args: argparse.Namespace, settings: Settings) -> LoadResult:
     )
 
 
-def _assistant(args: argparse.Namespace, settings: Settings) -> Assistant | None:
+def _assistant(
+    args: argparse.Namespace, settings: Settings, *, create_folder: bool = False
+) -> Assistant | None:
     result = _load(args, settings)
     if result.knowledge is None:
         for problem in result.errors:
@@ -159,9 +161,13 @@ def _assistant(args: argparse.Namespace, settings: Settings) -> Assistant | None
             file=sys.stderr,
         )
         return None
-    meaning, unavailable = semantic_stage(settings)
+    meaning, unavailable = semantic_stage(settings, create_folder=create_folder)
     if unavailable:
         print(texts.SEMANTIC_OFF.format(reason=unavailable), file=sys.stderr)
+    elif meaning is not None:
+        missing = meaning.missing(result.knowledge, list(result.knowledge.entries.values()))
+        if missing > EMBED_NOW_LIMIT:  # a first run: say why it takes a moment
+            print(texts.SEMANTIC_PREPARING.format(count=missing), file=sys.stderr)
     return Assistant(
         result.knowledge,
         settings.clock(),
@@ -266,7 +272,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    assistant = _assistant(args, settings)
+    # The console is the bot without Telegram: like the bot, it keeps its vector cache.
+    assistant = _assistant(args, settings, create_folder=True)
     if assistant is None:
         return EXIT_INVALID
     renderer = Renderer(assistant, settings.stale_after_days, records_questions=False)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.assistant import EMBED_NOW_LIMIT, Assistant
 from bot.clock import Clock
@@ -61,15 +63,28 @@ class Services:
         await self.db.close()
 
 
-def semantic_stage(settings: Settings) -> tuple[MeaningSource | None, str | None]:
+def _vectors_path(settings: Settings, create_folder: bool) -> Path:
+    """The configured vector cache; for a one-shot command whose data folder does not exist
+    (run from another directory), the user's cache folder instead of a new folder here."""
+    path = settings.vectors_path()
+    if create_folder or path.parent.is_dir():
+        return path
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "caseworker-bot" / "vectors.sqlite3"
+
+
+def semantic_stage(
+    settings: Settings, *, create_folder: bool = True
+) -> tuple[MeaningSource | None, str | None]:
     """The semantic stage as configured, or ``None`` and why (never raises: the bot starts
-    on the lexical engine if the embedder cannot run here)."""
+    on the lexical engine if the embedder cannot run here). ``create_folder``: whether the
+    vector cache may create its folder (the bot and the console may, one-shot commands not)."""
     loaded = load_embedder(settings.embedder, settings.query_vector_cache)
     if loaded.embedder is None:
         return None, loaded.problem
     source = MeaningSource(
         loaded.embedder,
-        VectorCache(settings.vectors_path()),
+        VectorCache(_vectors_path(settings, create_folder)),
         load_classifier(loaded.embedder.model_id),
     )
     return source, None

@@ -444,6 +444,10 @@ def german_date(day: dt.date) -> str:
 
 # --- semantic search (issue 10)
 SEMANTIC_OFF = "Hinweis: Die Bedeutungssuche ist aus, ich suche nur nach Wörtern ({reason})."
+SEMANTIC_PREPARING = (
+    "Einmalig: Ich bereite {count} Textstellen des Wissens für die Bedeutungssuche vor "
+    "(etwa eine Minute; danach startet alles sofort) …"
+)
 SEMANTIC_OFF_ADMIN = (
     "⚠️ Die Bedeutungssuche konnte nicht starten; der Bot antwortet nur über die Wortsuche "
     "(lange Sätze und andere Sprachen werden schlechter verstanden). Grund: {reason}"

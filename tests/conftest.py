@@ -136,6 +136,13 @@ def shipped() -> Assistant:
     return Assistant(result.knowledge, Clock(BERLIN), HolidayCalendar("BW"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_vector_cache() -> None:
+    """Every command the tests run as a subprocess (CLI, console) uses the session's
+    vector cache, so the knowledge is embedded once per session, not once per command."""
+    os.environ.setdefault("VECTOR_CACHE_PATH", str(SHARED_VECTORS))
+
+
 @pytest.fixture(scope="session")
 def meaning() -> MeaningSource:
     """The real semantic stage (bundled model) over the session's shared vector cache,

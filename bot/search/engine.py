@@ -48,14 +48,14 @@ from bot.search.places import PlaceFinder
 from bot.search.semantic import SemanticIndex, all_passages, build_semantic
 from bot.search.vectors import VectorCache
 
-LEXICAL_WEIGHT = 3.0
+LEXICAL_WEIGHT = 4.0
 FULL_COVERAGE = 0.7  # lexical coverage at which a lexical score counts fully
 NAMES_PLACE_BONUS = 0.5  # the entry's title names the asked town
 URGENT_BONUS = 1.0  # danger: emergency entries first
 AGREE_GAP = 0.06  # semantic best over the median, enough when lexical agrees
 ALONE_GAP = 0.09  # … enough on its own
 ALONE_MIN = 0.83  # and the least similarity for that
-LIKELY_GAP = 0.04  # … enough to offer a choice when no word of the question is known
+LIKELY_GAP = 0.035  # … enough to offer a choice when no word of the question is known
 LIKELY_MIN = 0.80
 KEYWORD_QUESTION = 2  # words: up to this, a question is keywords, not a sentence
 KEYWORD_SURE = 0.8  # the classifier's probability that counts on keywords

@@ -189,16 +189,20 @@ def test_confirm_sets_verified_to_today(bot: BotProcess, knowledge: Path) -> Non
     """/bestaetigen ID: verified becomes today (pinned clock); the answer shows it."""
     path = knowledge / "polizei.yaml"
     before = path.read_text("utf-8")
-    answer = bot.ask_one(LEAD, "polizei kehl")
-    assert shown(texts.NEVER_VERIFIED_LOCAL) in lines(answer)  # 110 is one contact
-    reply = bot.ask_one(LEAD, "/bestaetigen polizei-kehl")
+    # An entry the shipped knowledge has never marked as checked (the Reviere are checked).
+    question = "ansprechpartner flüchtlingsangelegenheiten"
+    answer = bot.ask_one(LEAD, question)
+    assert shown(texts.NEVER_VERIFIED) in lines(answer)
+    reply = bot.ask_one(LEAD, "/bestaetigen polizei-ansprechpartner-fluechtlinge")
     [(revision,)] = bot.query("SELECT MAX(id) FROM revisions")
     assert reply.plain_text == texts.CONFIRMED.format(
-        title="Polizeirevier Kehl", date="26.11.2026", revision=revision
+        title="Ansprechpartner der Polizei für Flüchtlingsangelegenheiten",
+        date="26.11.2026",
+        revision=revision,
     )
-    answer = bot.ask_one(LEAD, "polizei kehl")
+    answer = bot.ask_one(LEAD, question)
     assert "✅ geprüft am 26.11.2026" in lines(answer)
-    assert shown(texts.NEVER_VERIFIED_LOCAL) not in lines(answer)
+    assert shown(texts.NEVER_VERIFIED) not in lines(answer)
     after = path.read_text("utf-8").splitlines()
     added = after.index("    verified: 2026-11-26")
     assert after[:added] + after[added + 1 :] == before.splitlines()

@@ -14,8 +14,18 @@ from collections.abc import Iterator
 import pytest
 
 from bot.assistant import Assistant
+from bot.clock import Clock
+from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
-from tests.conftest import SHIPPED_KNOWLEDGE
+from tests.conftest import BERLIN, SHIPPED_KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def builder() -> Assistant:
+    """An assistant that builds engines (words only: the model is no part of a reload)."""
+    knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
+    assert knowledge is not None
+    return Assistant(knowledge, Clock(BERLIN), HolidayCalendar("BW"))
 
 
 @pytest.fixture
@@ -30,22 +40,22 @@ def no_collector() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("no_collector")
-def test_knowledge_and_index_are_freed_by_reference_counting_alone() -> None:
+def test_knowledge_and_index_are_freed_by_reference_counting_alone(builder: Assistant) -> None:
     knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
     assert knowledge is not None
-    index = Assistant.build_index(knowledge)
+    index = builder.build_index(knowledge)
     assert index.search("polizei hausach").hits  # fills the expansion cache too
     entry = next(iter(knowledge.entries.values()))
-    alive = [weakref.ref(x) for x in (knowledge, index, index.places, entry)]
+    alive = [weakref.ref(x) for x in (knowledge, index, index.lexical, index.places, entry)]
     del knowledge, index, entry
-    assert [ref() is None for ref in alive] == [True] * 4
+    assert [ref() is None for ref in alive] == [True] * 5
 
 
-def test_a_hundred_reloads_do_not_grow_memory() -> None:
+def test_a_hundred_reloads_do_not_grow_memory(builder: Assistant) -> None:
     def reload() -> None:
         knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
         assert knowledge is not None
-        Assistant.build_index(knowledge).search("klient suizid was tun")
+        builder.build_index(knowledge).search("klient suizid was tun")
 
     for _ in range(5):  # caches of words and stems filled
         reload()

@@ -145,7 +145,12 @@ def test_ambiguous_question_offers_a_choice(shipped: Assistant) -> None:
 def test_a_town_alone_offers_what_there_is_for_it(shipped: Assistant) -> None:
     answer = shipped.answer("kehl")
     assert answer.place_only and answer.outcome == "choose"
-    assert {e.id for e in answer.candidates} == {"polizei-kehl", "team-offenburg-kehl"}
+    # Kehl is a Große Kreisstadt: its own Ausländerbehörde is offered with police and team.
+    assert {e.id for e in answer.candidates} == {
+        "polizei-kehl",
+        "team-offenburg-kehl",
+        "auslaenderbehoerde-stadt",
+    }
 
 
 def test_json_format_is_the_documented_contract(shipped: Assistant) -> None:
