@@ -416,7 +416,7 @@ def _text_upkeep(
     for c, contact in enumerate(entry.contacts):
         label = f"{contact.name} {contact.role or ''}"
         said = _ROUND_THE_CLOCK.search(label) if _says_round_the_clock(label) else None
-        if said and contact.hours != ALWAYS:
+        if said and contact.hours != ALWAYS and not _negated(label, said.start()):
             yield (
                 f"{_who(entry, contact)}: '{said.group()}' steht bei einem Kontakt, dessen "
                 f'Zeiten {_hours_text(contact.hours)} sind. Trage hours: "24/7" ein, wenn '
@@ -431,6 +431,8 @@ def _text_upkeep(
             continue
         for sentence in re.split(r"(?<=[.!?])\s+|\n", part):
             for said in _ROUND_THE_CLOCK.finditer(sentence):
+                if _negated(sentence, said.start()):
+                    continue  # "nicht rund um die Uhr besetzt" is the warning heeded
                 number = _nearest_number(sentence, said.start(), hours_by_number)
                 if number is not None:
                     contact_name, hours = hours_by_number[number]
@@ -447,6 +449,12 @@ def _text_upkeep(
                         'Kontakt dieses Eintrags hat hours: "24/7"',
                         path,
                     )
+
+
+def _negated(text: str, start: int) -> bool:
+    """'nicht rund um die Uhr', 'kein 24/7': the text already says it is not."""
+    before = text[max(0, start - 12) : start].lower().split()
+    return bool(before) and before[-1].strip("(„\"'–-") in {"nicht", "kein", "keine", "nie"}
 
 
 def _says_round_the_clock(text: str) -> bool:

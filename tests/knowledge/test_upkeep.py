@@ -161,3 +161,13 @@ def test_hours_on_holidays_are_pointed_out(make_knowledge: MakeKnowledge) -> Non
     _, result = load(make_knowledge, entries)
     found = warnings_with(result, "an Feiertagen")
     assert len(found) == 1 and "außer bei 24/7" in found[0]
+
+
+def test_not_round_the_clock_is_no_warning(make_knowledge: MakeKnowledge) -> None:
+    entries = SOURCED.replace(
+        "text: Das Migrationsamt ist für Aufenthaltsfragen zuständig.",
+        "text: Das Migrationsamt unter 0781 805 1660 ist nicht rund um die Uhr besetzt. "
+        "Beratung 0781 805 1660 (nicht rund um die Uhr).",
+    )
+    _, result = load(make_knowledge, entries)
+    assert warnings_with(result, "rund um die Uhr") == []
