@@ -21,7 +21,7 @@ from bot.escalations.reports import to_csv, to_json
 from bot.escalations.service import EscalationService, EscalationSettings
 from bot.evaluation import evaluate, read_questions
 from bot.knowledge.loader import LoadResult, load_knowledge
-from bot.knowledge.model import json_schema
+from bot.knowledge.model import field_reference, json_schema, with_field_reference
 from bot.render import Renderer, to_plain
 from bot.services import StartupError, semantic_stage
 from bot.storage.database import Database, StorageError
@@ -70,7 +70,16 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     with_knowledge(commands.add_parser("validate", help="check the knowledge files"))
-    commands.add_parser("schema", help="print the JSON Schema of the knowledge format")
+    schema = commands.add_parser("schema", help="print the JSON Schema of the knowledge format")
+    schema.add_argument(
+        "--markdown", action="store_true", help="print the field reference (Markdown) instead"
+    )
+    schema.add_argument(
+        "--update",
+        type=Path,
+        metavar="README",
+        help="with --markdown: replace the generated section of this file (knowledge/README.md)",
+    )
     ask = with_knowledge(commands.add_parser("ask", help="answer one question"))
     ask.add_argument("question", nargs="?", help="the question (omit with --batch)")
     ask.add_argument("--at", help="answer as at this ISO date and time")
@@ -185,7 +194,24 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    if args.update is not None and not args.markdown:
+        print("--update geht nur zusammen mit --markdown.", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.markdown:
+        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if args.update is None:
+        sys.stdout.write(field_reference())
+        return EXIT_OK
+    try:
+        readme = args.update.read_text(encoding="utf-8")
+        updated = with_field_reference(readme)
+        if updated != readme:
+            args.update.write_text(updated, encoding="utf-8")
+    except OSError as exc:
+        print(f"{args.update}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Feldreferenz in {args.update} ist aktuell.")
     return EXIT_OK
 
 

@@ -19,7 +19,7 @@ from bot.actions import Action
 from bot.assistant import Answer, Assistant, ContactView
 from bot.geo.locate import LocationAnswer
 from bot.knowledge.base import Knowledge
-from bot.knowledge.hours import OpenState
+from bot.knowledge.hours import OpenState, german_hours
 from bot.knowledge.model import Entry, Place
 
 PAGE_SIZE = 8
@@ -158,6 +158,10 @@ class Renderer:
             lines.append(texts.EMAIL.format(email=esc(contact.email)))
         if contact.address:
             lines.append(texts.ADDRESS.format(address=esc(contact.address)))
+        if contact.hours and contact.hours != "24/7":
+            lines.append(texts.HOURS.format(hours=esc(german_hours(contact.hours))))
+        elif not contact.hours and contact.phone:
+            lines.append(texts.HOURS_ASK_FIRST)
         after_hours: Entry | None = None
         state = view.status
         if state is not None:
@@ -183,7 +187,7 @@ class Renderer:
                     if after_hours is not None:
                         lines.append(texts.AFTER_HOURS.format(title=esc(after_hours.title)))
             else:
-                lines.append(texts.UNKNOWN_NOW.format(hours=esc(contact.hours or "")))
+                lines.append(texts.UNKNOWN_NOW.format(hours=esc(german_hours(contact.hours or ""))))
         return "\n".join(lines), after_hours
 
     def _verification(self, entry: Entry, today: dt.date, *, urgent: bool = False) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 
 from bot import texts
 from bot.knowledge.diff import Review
+from bot.knowledge.hours import german_hours
 from bot.knowledge.loader import Problem
 from bot.render import echo
 from bot.reports import Gap, Stale
@@ -46,6 +49,10 @@ def _list_change(old: object, new: object) -> tuple[list[str], list[str]]:
     return [v for v in new if v not in old], [v for v in old if v not in new]
 
 
+def _german_hours(value: object) -> object:
+    return german_hours(value) if isinstance(value, str) else value
+
+
 def field_label(name: str) -> str:
     """'contacts[0].phone' reads as 'Kontakt 1 · Telefon'."""
     if name.startswith("contacts[") and "]." in name:
@@ -55,17 +62,28 @@ def field_label(name: str) -> str:
     return texts.FIELD_LABELS.get(name, name)
 
 
-def review(file: str, changes: Review) -> str:
-    return texts.EDIT_REVIEW.format(file=_esc(file), changes=change_lines(changes))
+def review(file: str, changes: Review, warnings: Sequence[Problem] = ()) -> str:
+    """The change field by field; warnings of the new load about hours that changed (a
+    later rule that replaces an earlier one, holiday hours) are listed below it, so the
+    lead sees them before applying."""
+    lines = change_lines(changes)
+    # Only what the lead can fix in the same edit: warnings on the hours just written.
+    hours_changed = {c.entry_id for c in changes.changed if c.field.endswith(".hours")}
+    concerned = [p for p in warnings if p.field == "hours" and p.entry_id in hours_changed]
+    if concerned:
+        lines += "\n\n" + texts.EDIT_WARNINGS.format(warnings=problems(concerned))
+    return texts.EDIT_REVIEW.format(file=_esc(file), changes=lines)
 
 
-def changed_meanwhile(file: str, who: str | None, changes: Review, again: Review) -> str:
+def changed_meanwhile(
+    file: str, who: str | None, changes: Review, again: Review, warnings: Sequence[Problem] = ()
+) -> str:
     """A change reviewed against an older file: the other change first, then a new review."""
     return texts.CHANGED_MEANWHILE.format(
         file=_esc(file),
         who=_esc(who or texts.CHANGED_MEANWHILE_SOMEONE),
         changes=change_lines(changes) or texts.CHANGE_NOTHING,
-        review=review(file, again),
+        review=review(file, again, warnings),
     )
 
 
@@ -76,6 +94,8 @@ def change_lines(changes: Review) -> str:
     for entry in changes.removed:
         lines.append(texts.CHANGE_REMOVED.format(title=_esc(entry.title), id=_esc(entry.id)))
     for change in changes.changed:
+        if change.field.endswith(".hours"):  # stored as OSM, shown as the lead writes it
+            change = replace(change, old=_german_hours(change.old), new=_german_hours(change.new))
         added, removed = _list_change(change.old, change.new)
         if added or removed:  # long lists (keywords): only what changed, not cut-off lists
             line = texts.CHANGE_LIST.format(
@@ -147,11 +167,11 @@ def stale(report: dict[str, list[Stale]], threshold_days: int) -> str:
         lines.append("")
         lines.append(texts.STALE_OWNER.format(owner=_esc(owner or texts.STALE_NO_OWNER)))
         for item in items:
-            if item.verified is None:
+            if item.stale and item.verified is None:
                 lines.append(
                     texts.STALE_NEVER.format(title=_esc(item.entry.title), id=item.entry.id)
                 )
-            else:
+            elif item.stale and item.verified is not None:
                 lines.append(
                     texts.STALE_DAYS.format(
                         title=_esc(item.entry.title),
@@ -160,4 +180,10 @@ def stale(report: dict[str, list[Stale]], threshold_days: int) -> str:
                         days=item.days,
                     )
                 )
+            lines.extend(
+                texts.STALE_NOTE.format(
+                    title=_esc(item.entry.title), id=item.entry.id, note=_esc(note)
+                )
+                for note in item.notes
+            )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from bot.knowledge.base import Knowledge
+from bot.knowledge.checks import upkeep
 from bot.knowledge.model import Entry
 
 SIMILAR = 75  # rapidfuzz token_set_ratio at which two questions count as one gap
@@ -50,19 +51,40 @@ def gaps(unanswered: Iterable[str], unhelpful: Iterable[tuple[str, str | None]])
 
 @dataclass(frozen=True, slots=True)
 class Stale:
+    """An entry to look at: stale (never or long ago verified) and/or with upkeep notes."""
+
     entry: Entry
     verified: dt.date | None
     days: int | None  # since verification; None: never verified
+    stale: bool = True
+    notes: tuple[str, ...] = ()  # what validate warns about it: source, check date, hours …
 
 
 def stale(knowledge: Knowledge, today: dt.date, threshold_days: int) -> dict[str, list[Stale]]:
-    """Entries never verified or verified too long ago, grouped by owner (oldest first)."""
+    """Entries never verified or verified too long ago, and entries with upkeep warnings
+    (:func:`bot.knowledge.checks.upkeep`), grouped by owner (oldest first)."""
+    notes: dict[str, list[str]] = {}
+    for finding in upkeep(knowledge, today):
+        if finding.entry_id is not None:
+            notes.setdefault(finding.entry_id, []).append(_short_note(finding.message))
     by_owner: dict[str, list[Stale]] = {}
     for entry in knowledge.entries.values():
-        if not knowledge.is_stale(entry, today, threshold_days):
+        is_stale = knowledge.is_stale(entry, today, threshold_days)
+        entry_notes = tuple(dict.fromkeys(notes.get(entry.id, ())))
+        if not is_stale and not entry_notes:
             continue
         days = (today - entry.verified).days if entry.verified else None
-        by_owner.setdefault(entry.owner or "", []).append(Stale(entry, entry.verified, days))
+        by_owner.setdefault(entry.owner or "", []).append(
+            Stale(entry, entry.verified, days, is_stale, entry_notes)
+        )
     for items in by_owner.values():
-        items.sort(key=lambda s: (s.days is not None, -(s.days or 0), s.entry.id))
+        items.sort(key=lambda s: (not s.stale, s.days is not None, -(s.days or 0), s.entry.id))
     return dict(sorted(by_owner.items()))
+
+
+def _short_note(message: str) -> str:
+    """The warning without "Eintrag 'x'": the report lists it under the entry already."""
+    if message.startswith("Eintrag '"):
+        rest = message.split("'", 2)[2]
+        return rest.removeprefix(", ").removeprefix(": ").strip()
+    return message

@@ -595,3 +595,15 @@ CONSOLE_HELP = (
     "Telegram."
 )
 CONSOLE_UNKNOWN_COMMAND = "{command} gibt es hier nicht, nur in Telegram. Was es hier gibt: /hilfe"
+
+
+# --- knowledge authoring (issue 11)
+
+HOURS = "🕘 {hours}"
+HOURS_ASK_FIRST = "🕘 Erreichbarkeit: bitte vorher anrufen"
+EDIT_ASK_VALUE["hours"] = (
+    "Neue Öffnungszeiten, z. B. Mo–Fr 9–12 Uhr oder Mo-Do 8-16 Uhr; Fr 8-12 Uhr "
+    "(24/7 für rund um die Uhr), oder - zum Entfernen:"
+)
+STALE_NOTE = "• {title} (<code>{id}</code>): {note}"
+EDIT_WARNINGS = "⚠️ <b>Hinweise</b> (die Änderung geht trotzdem):\n{warnings}"

@@ -332,3 +332,30 @@ def test_console_in_a_terminal_has_line_editing() -> None:
             process.kill()
             process.wait()
         os.close(main)
+
+
+def test_schema_markdown_prints_and_updates_the_field_reference(tmp_path: Path) -> None:
+    printed = run("schema", "--markdown")
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith("<!-- BEGIN generated field reference -->")
+    readme = tmp_path / "README.md"
+    readme.write_text("# Wissen\n\nHandgeschrieben.\n", encoding="utf-8")
+    first = run("schema", "--markdown", "--update", str(readme))
+    assert first.returncode == 0, first.stderr
+    assert readme.read_text(encoding="utf-8") == "# Wissen\n\nHandgeschrieben.\n\n" + printed.stdout
+    # A second run replaces the section instead of appending it again.
+    assert run("schema", "--markdown", "--update", str(readme)).returncode == 0
+    assert readme.read_text(encoding="utf-8").count("BEGIN generated field reference") == 1
+    assert run("schema", "--update", str(readme)).returncode == 2
+
+
+def test_validate_prints_upkeep_warnings_with_file_and_line(tmp_path: Path) -> None:
+    entries = MINIMAL["entries.yaml"].replace(
+        'hours: "Mo-Fr 08:00-16:00"', 'hours: "Mo-Fr 09:00-12:00; Th 14:00-17:00"'
+    )
+    directory = write_files(tmp_path / "k", {**MINIMAL, "entries.yaml": entries})
+    result = run("validate", "--knowledge", str(directory))
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(n for n, text in enumerate(entries.splitlines(), 1) if "Th 14:00" in text)
+    assert f"{directory / 'entries.yaml'}:{line}: Warnung: " in result.stdout
+    assert "Th 09:00-12:00,14:00-17:00" in result.stdout

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.knowledge.loader import load_knowledge
 from bot.reports import gaps, stale
+
+MakeKnowledge = Callable[[dict[str, str]], Path]
 
 
 def test_similar_unanswered_questions_are_grouped_most_frequent_first() -> None:
@@ -30,3 +33,26 @@ def test_stale_entries_grouped_by_owner(minimal_dir: Path) -> None:
     never = [s for items in report.values() for s in items if s.days is None]
     assert {s.entry.id for s in never} == {"polizei-lahr", "polizei-haslach"}
     assert stale(knowledge, dt.date(2026, 11, 25), 180).keys() == {""}
+
+
+def test_stale_report_lists_upkeep_notes_per_owner(make_knowledge: MakeKnowledge) -> None:
+    from bot import render_leads
+    from bot.render import to_plain
+    from tests.conftest import MINIMAL
+
+    entries = MINIMAL["entries.yaml"].replace(
+        "    verified: 2026-11-01\n", "    verified: 2026-11-01\n    owner: Team Lahr Umland\n"
+    )
+    knowledge = load_knowledge(make_knowledge({"entries.yaml": entries})).knowledge
+    assert knowledge is not None
+    report = stale(knowledge, dt.date(2026, 11, 25), 180)
+    [migrationsamt] = report["Team Lahr Umland"]
+    # Verified recently, so not stale, but its number has no source address.
+    assert not migrationsamt.stale
+    assert any("ohne Quellenadresse" in note for note in migrationsamt.notes)
+    text = to_plain(render_leads.stale(report, 180)).split("\n")
+    owner = text.index("Team Lahr Umland")
+    assert text[owner + 1].startswith(
+        "• Migrationsamt (migrationsamt): Kontakt 'Migrationsamt': Telefonnummer "
+        "0781 805 1660 ohne Quellenadresse."
+    )

@@ -35,6 +35,7 @@ from bot.handlers.io import acknowledge, send
 from bot.handlers.steps import as_handler, button_pattern, show
 from bot.knowledge.diff import Review
 from bot.knowledge.edit import EditError, Field, edit_entry
+from bot.knowledge.hours import german_hours
 from bot.knowledge.manager import (
     MAX_UPLOAD_BYTES,
     ChangedMeanwhile,
@@ -240,7 +241,8 @@ async def _ask_value(update: Update, context: BotContext) -> int:
 
 def _current_value(entry: Entry, field: Field, contact: int | None) -> object:
     if field.per_contact:
-        return getattr(entry.contacts[contact or 0], field.value)
+        value = getattr(entry.contacts[contact or 0], field.value)
+        return german_hours(value) if field is Field.HOURS and value else value
     value = getattr(entry, field.value)
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -308,11 +310,12 @@ async def _propose(
 def _review_text(
     manager: KnowledgeManager, proposal: Proposal, meanwhile: tuple[Proposal, str | None] | None
 ) -> str:
+    warnings = proposal.result.warnings
     if meanwhile is None:
-        return render_leads.review(proposal.file, proposal.review)
+        return render_leads.review(proposal.file, proposal.review, warnings)
     older, who = meanwhile
     return render_leads.changed_meanwhile(
-        proposal.file, who, manager.changed_since(older), proposal.review
+        proposal.file, who, manager.changed_since(older), proposal.review, warnings
     )
 
 

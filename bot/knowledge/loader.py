@@ -11,12 +11,14 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from rapidfuzz import fuzz, process, utils
 
 from bot.knowledge.base import Knowledge, Origin
 from bot.knowledge.checks import check_knowledge
@@ -37,6 +39,8 @@ class Problem:
     line: int
     message: str
     severity: Severity = "error"
+    entry_id: str | None = None  # for warnings of the checks: the entry and the field
+    field: str | None = None
 
     def __str__(self) -> str:
         prefix = "Warnung: " if self.severity == "warning" else ""
@@ -200,7 +204,14 @@ def load_texts(
     ):
         source, file = by_name[finding.file]
         problems.append(
-            Problem(file, source.lines.line_of(finding.path), finding.message, finding.severity)
+            Problem(
+                file,
+                source.lines.line_of(finding.path),
+                finding.message,
+                finding.severity,
+                finding.entry_id,
+                finding.field,
+            )
         )
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems)
@@ -222,27 +233,231 @@ def parse_file(name: str, text: str, shown: str) -> tuple[SourceFile | None, lis
     try:
         content = KnowledgeFile.model_validate(data)
     except ValidationError as exc:
-        return None, [
-            Problem(shown, lines.line_of(tuple(err["loc"])), _describe(err, data))
-            for err in exc.errors()
-        ]
+        text_lines = text.splitlines()
+        problems = []
+        for err in exc.errors():
+            line = lines.line_of(tuple(err["loc"]))
+            line_text = text_lines[line - 1] if 0 < line <= len(text_lines) else ""
+            problems.append(Problem(shown, line, _describe(err, data, line_text)))
+        return None, problems
     except Exception as exc:  # a check that broke on odd content must not break the load
         return None, [Problem(shown, 1, f"Datei konnte nicht geprüft werden ({exc!r})")]
     return SourceFile(name, text, content, lines), []
 
 
-def _describe(error: Mapping[str, object], data: object) -> str:
-    """A precise German message: which entry, which field, what was expected."""
+def _describe(error: Mapping[str, object], data: object, line_text: str = "") -> str:
+    """A precise German message: which entry, which field, what is wrong, the right form."""
     loc: tuple[object, ...] = tuple(error["loc"])  # type: ignore[arg-type]
     where = _where(loc, data)
     kind = str(error["type"])
     field_name = str(loc[-1]) if loc else ""
+    value = error.get("input")
     if kind == "extra_forbidden":
-        return f"{where}: unbekanntes Feld '{field_name}' (Tippfehler?)"
+        return f"{where}: {_unknown_field(field_name, loc)}"
     if kind == "missing":
-        return f"{where}: Pflichtfeld '{field_name}' fehlt"
+        example = _example(loc)
+        hint = f", z. B. {field_name}: {example}" if example else ""
+        return f"{where}: Pflichtfeld '{field_name}' fehlt{hint}"
+    if kind == "string_type" and isinstance(value, bool | int | float):
+        in_list = bool(loc) and isinstance(loc[-1], int)
+        if in_list and "[" in line_text:
+            written = str(value).lower() if isinstance(value, bool) else str(value)
+            fixed = f'"{written}"'
+        else:
+            written = _written_value(line_text) or str(value)
+            fixed = f'"{written}"' if in_list else f'{_key_of(loc)}: "{written}"'
+        return (
+            f"{where}: {written} wird ohne Anführungszeichen als Zahl oder Ja/Nein gelesen; "
+            f"setze es in Anführungszeichen: {fixed}"
+        )
+    if kind == "string_type" and value is None:
+        return (
+            f"{where}: der Wert fehlt; schreibe ihn hinter den Doppelpunkt oder lass das Feld weg"
+        )
+    if kind == "string_too_short":
+        return f"{where}: darf nicht leer sein"
+    if kind.startswith("date") or (
+        kind == "value_error" and "expected a date" in str(error["msg"])
+    ):
+        return f"{where}: {_date_message(value)}"
+    if kind == "bool_parsing" or kind == "bool_type":
+        return (
+            f"{where}: '{value}' ist kein Ja/Nein; "
+            f"schreibe {field_name}: true oder {field_name}: false"
+        )
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{where}: '{value}' geht nicht: nur Kleinbuchstaben a-z, Ziffern und '-' "
+            f"(keine Leerzeichen, keine Umlaute), z. B. {field_name}: {_slug(str(value))}"
+        )
+    if kind == "list_type":
+        example = _example(loc) or "[erstes, zweites]"
+        return (
+            f"{where}: hier gehört eine Liste hin, z. B. {field_name}: {example} "
+            "(oder jedes Element in einer eigenen Zeile mit '- ')"
+        )
+    if kind in ("model_type", "dict_type"):
+        return (
+            f"{where}: hier gehören Felder mit 'name: wert' hin, nicht '{_short(value)}'; "
+            f"z. B. - name: Polizeirevier Lahr (in der nächsten Zeile, gleich eingerückt: "
+            f'phone: "+49 7821 277-0")'
+        )
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{where}: {message}"
+
+
+# German words a team lead may write for a field, and the field they mean.
+_GERMAN_FIELDS = {
+    "telefon": "phone",
+    "tel": "phone",
+    "telefonnummer": "phone",
+    "nummer": "phone",
+    "mail": "email",
+    "e-mail": "email",
+    "adresse": "address",
+    "anschrift": "address",
+    "öffnungszeiten": "hours",
+    "zeiten": "hours",
+    "sprechzeiten": "hours",
+    "erreichbarkeit": "hours",
+    "quelle": "source",
+    "geprüft": "verified",
+    "geprueft": "verified",
+    "stand": "verified",
+    "titel": "title",
+    "kategorie": "category",
+    "stichwörter": "keywords",
+    "stichworte": "keywords",
+    "schlagwörter": "keywords",
+    "schritte": "steps",
+    "kontakte": "contacts",
+    "kontakt": "contacts",
+    "verwandt": "related",
+    "siehe": "related",
+    "dringend": "urgent",
+    "notfall": "urgent",
+    "zuständig": "owner",
+    "verantwortlich": "owner",
+    "rolle": "role",
+    "funktion": "role",
+    "orte": "places",
+    "ort": "name",
+    "gemeinde": "name",
+    "ortsteile": "aliases",
+    "einträge": "entries",
+    "kategorien": "categories",
+    "synonyme": "synonyms",
+    "gültig": "scope",
+    "bereich": "scope",
+    "nachts": "after_hours",
+    "außerhalb": "after_hours",
+}
+
+
+def _model_at(loc: tuple[object, ...]) -> type[BaseModel] | None:
+    """The model whose field ``loc`` names (the last item), found through the annotations."""
+    model: type[BaseModel] = KnowledgeFile
+    for item in loc[:-1]:
+        if isinstance(item, int):
+            continue
+        info = model.model_fields.get(str(item))
+        if info is None:
+            return None
+        inner = _model_in(info.annotation)
+        if inner is None:
+            return None
+        model = inner
+    return model
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _unknown_field(name: str, loc: tuple[object, ...]) -> str:
+    model = _model_at(loc)
+    allowed = list(model.model_fields) if model is not None else []
+    guess = _GERMAN_FIELDS.get(name.lower().strip())
+    if guess not in allowed:
+        best = process.extractOne(
+            name, allowed, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=60
+        )
+        guess = best[0] if best else None
+    hint = f" – meinst du '{guess}'?" if guess else ""
+    listed = f" Erlaubt sind: {', '.join(allowed)}." if allowed else ""
+    return f"unbekanntes Feld '{name}'{hint}{listed}"
+
+
+def _example(loc: tuple[object, ...]) -> str:
+    """The first documented example of the field ``loc`` ends in, in YAML flow style."""
+    model = _model_at(loc)
+    info = model.model_fields.get(str(loc[-1])) if model is not None and loc else None
+    if info is None or not info.examples:
+        return ""
+    return _flow(info.examples[0])
+
+
+def _flow(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if re.fullmatch(r"[+\d][\d ()/-]*", text):
+        return f'"{text}"'  # a phone number: always quoted
+    return text
+
+
+def _key_of(loc: tuple[object, ...]) -> str:
+    """The YAML key a value stands under: 'phone', or for a list item the list's key."""
+    for item in reversed(loc):
+        if isinstance(item, str):
+            return item
+    return "wert"
+
+
+def _written_value(line_text: str) -> str:
+    """What the lead wrote on the line: the text after 'key:' or '- '."""
+    text = line_text.split(" #", 1)[0].strip()
+    if ":" in text and not text.startswith("- "):
+        text = text.split(":", 1)[1].strip()
+    return text.removeprefix("- ").strip().strip("[]").strip()
+
+
+_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
+def _date_message(value: object) -> str:
+    example = "2026-12-01"
+    match = _GERMAN_DATE.match(str(value))
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        with contextlib.suppress(ValueError):
+            example = dt.date(year, month, day).isoformat()
+    shown = f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else str(value)
+    return (
+        f"'{shown}' ist kein Datum in der richtigen Form: Jahr-Monat-Tag mit Bindestrichen, "
+        f"ohne Uhrzeit, z. B. verified: {example}"
+    )
+
+
+def _slug(value: str) -> str:
+    folded = value.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        folded = folded.replace(umlaut, plain)
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return slug or "polizei-lahr"
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _where(loc: tuple[object, ...], data: object) -> str:

@@ -19,6 +19,9 @@ _EU_HARMONISED = re.compile(r"^116\d{3}$")
 _ALLOWED_CHARS = re.compile(r"^\+?[0-9 ()/-]+$")
 
 
+_EXAMPLES = 'So geht es: phone: "0781 21-0", phone: "+49 7821 277-0", phone: "110"'
+
+
 class PhoneError(ValueError):
     """The text is not a phone number that anyone could dial."""
 
@@ -41,7 +44,7 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> Phone:
     """
     text = raw.strip()
     if not text or not _ALLOWED_CHARS.match(text):
-        raise PhoneError(f"'{raw}' ist keine Telefonnummer (nur Ziffern, +, Leerzeichen, -, /)")
+        raise PhoneError(_not_a_number(raw))
     digits = re.sub(r"\D", "", text)
     if not text.startswith("+") and (
         _EU_HARMONISED.match(digits) or _is_short_number(digits, region)
@@ -50,15 +53,40 @@ def parse_phone(raw: str, region: str = DEFAULT_REGION) -> Phone:
     extension = re.sub(r"\D", "", text.rpartition("-")[2]) if "-" in text else ""
     try:
         number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as exc:
-        raise PhoneError(f"'{raw}' ist keine gültige Telefonnummer ({exc})") from exc
+    except phonenumbers.NumberParseException:
+        raise PhoneError(f"'{raw}' ist keine gültige Telefonnummer. {_EXAMPLES}") from None
     if not phonenumbers.is_valid_number(number):
-        raise PhoneError(f"'{raw}' ist keine gültige Telefonnummer für {region}")
+        if not text.startswith(("+", "0")) and 3 <= len(digits) <= 8:
+            raise PhoneError(
+                f"'{raw}' ist keine vollständige Telefonnummer: die Vorwahl fehlt. "
+                f'Schreibe sie mit Vorwahl, z. B. phone: "0781 34311" (nicht "{text}")'
+            )
+        reason = phonenumbers.is_possible_number_with_reason(number)
+        what = {
+            phonenumbers.ValidationResult.TOO_SHORT: "zu kurz (fehlt eine Ziffer?)",
+            phonenumbers.ValidationResult.TOO_LONG: "zu lang (eine Ziffer zu viel?)",
+            phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "unbekannte Ländervorwahl",
+        }.get(reason, "diese Nummer gibt es so nicht – bitte die Ziffern prüfen")
+        raise PhoneError(f"'{raw}' ist keine gültige Telefonnummer: {what}. {_EXAMPLES}")
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     if extension:
         display = _mark_extension(display, len(extension))
     return Phone(raw=raw, display=display, e164=e164, short=False)
+
+
+def _not_a_number(raw: str) -> str:
+    if re.search(r"[,;]|\boder\b|\bund\b", raw) or len(re.findall(r"\d{3,}", raw)) > 3:
+        return (
+            f"'{raw}': nur eine Nummer pro Kontakt; lege für die zweite Nummer einen eigenen "
+            "Kontakt an (mit name und phone)"
+        )
+    if re.search(r"[A-Za-zÄÖÜäöüß]", raw):
+        return (
+            f"'{raw}': im Feld phone steht nur die Nummer (Ziffern, +, Leerzeichen, -, /); "
+            f"Erklärungen gehören in role. {_EXAMPLES}"
+        )
+    return f"'{raw}' ist keine Telefonnummer (nur Ziffern, +, Leerzeichen, -, /). {_EXAMPLES}"
 
 
 def _mark_extension(formatted: str, digits: int) -> str:

@@ -125,16 +125,134 @@ def _compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
+        line, message = _translate(exc, text)
         # At the end of a file without a final newline libyaml counts one line too many.
         line = min(line, len(_LINE_BREAK.findall(text)) + 1)
-        problem = exc.problem or exc.context or "YAML-Fehler"
-        raise YamlSourceError(line, f"YAML-Syntaxfehler: {problem}") from None
+        raise YamlSourceError(line, f"YAML-Syntaxfehler: {message}") from None
     except yaml.YAMLError as exc:
         raise YamlSourceError(1, f"YAML-Fehler: {exc}") from None
     except RecursionError:
         raise YamlSourceError(1, "YAML ist zu tief verschachtelt") from None
+
+
+_TOO_DEEP = (
+    "die Zeile ist weiter eingerückt als die Felder darüber; rücke sie genauso weit "
+    "ein wie die anderen Felder desselben Eintrags"
+)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _previous(lines: list[str], number: int) -> str:
+    """The nearest line above ``number`` with content (not blank, not a comment)."""
+    for line in reversed(lines[: number - 1]):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line
+    return ""
+
+
+_QUOTED_START = re.compile(r"""^\s*(?:- )?(?:[^\s:#"'][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(lines: list[str]) -> int | None:
+    """The first line whose value opens a quote it does not close (YAML would read on
+    into the next lines and fail much later)."""
+    for number, line in enumerate(lines, 1):
+        match = _QUOTED_START.match(line)
+        if match is None:
+            continue
+        quote = match.group(1)
+        rest = line[match.end() :]
+        if quote == "'":
+            rest = rest.replace("''", "")
+        else:
+            rest = rest.replace("\\\\", "").replace('\\"', "")
+        if quote not in rest:
+            return number
+    return None
+
+
+def _translate(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line the mistake is on and a German explanation with the correct form.
+
+    PyYAML's problem mark is where the parser gave up, which for an unclosed quote or
+    bracket or a missing ':' is a later line; the context mark is where the broken thing
+    began, the line to fix.
+    """
+    problem = exc.problem or exc.context or ""
+    context = exc.context or ""
+    problem_line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
+    context_line = exc.context_mark.line + 1 if exc.context_mark is not None else problem_line
+    lines = _LINE_BREAK.split(text)
+
+    def at(number: int) -> str:
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    for number in (problem_line, context_line):
+        if "\t" in at(number)[: len(at(number)) - len(at(number).lstrip())] or (
+            "tab" in problem and "\t" in at(number)
+        ):
+            return number, (
+                "Tabulator-Zeichen zum Einrücken; YAML erlaubt nur Leerzeichen. Ersetze den "
+                "Tab durch Leerzeichen (im Editor: Einrückung mit Leerzeichen einstellen)"
+            )
+    unclosed = _unclosed_quote(lines[:problem_line])
+    if unclosed is not None:
+        return unclosed, (
+            "das Anführungszeichen wird nicht geschlossen; setze es auch an das Ende des "
+            'Werts, z. B. title: "Notruf 110"'
+        )
+    if "quoted scalar" in context:
+        return context_line, (
+            "das Anführungszeichen wird nicht geschlossen; setze es auch an das Ende des "
+            'Werts, z. B. title: "Notruf 110"'
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        return context_line, (
+            "die Klammer wird nicht geschlossen oder ein Komma fehlt, "
+            "z. B. keywords: [notruf, polizei]"
+        )
+    if "could not find expected ':'" in problem:
+        return context_line, (
+            "der Doppelpunkt fehlt; jede Zeile ist 'feld: wert', z. B. title: Polizeirevier "
+            "Lahr (ein Listenelement beginnt mit '- ')"
+        )
+    if "expected '-' indicator" in problem or "expected key" in problem:
+        if _indent(at(problem_line)) > _indent(_previous(lines, problem_line)):
+            return problem_line, _TOO_DEEP
+        return problem_line, (
+            "die Einrückung passt nicht zu den Zeilen darüber. Beginnt hier ein neuer "
+            "Listeneintrag, fehlt '- ' (z. B. '  - id: polizei-lahr'); gehört die Zeile zum "
+            "Eintrag darüber, rücke sie genauso weit ein wie dessen andere Felder"
+        )
+    if "mapping values are not allowed" in problem:
+        line = at(problem_line)
+        column = exc.problem_mark.column if exc.problem_mark is not None else len(line)
+        before = line[:column]
+        if ": " in before or before.lstrip().startswith("- "):
+            key, _, value = line.strip().removeprefix("- ").partition(": ")
+            quoted = value.strip().replace('"', "'")
+            return problem_line, (
+                f"ein Doppelpunkt mit Leerzeichen im Wert; setze den ganzen Wert in "
+                f'Anführungszeichen: {key}: "{quoted}"'
+            )
+        return problem_line, _TOO_DEEP
+    if "block sequence entries are not allowed" in problem:
+        return problem_line, (
+            "eine Liste beginnt auf derselben Zeile wie ihr Feld; schreibe sie in eckige "
+            "Klammern (keywords: [notruf, polizei]) oder jedes Element in eine eigene Zeile, "
+            "eingerückt und mit '- '"
+        )
+    if "cannot start any token" in problem or "undefined alias" in problem:
+        return problem_line, (
+            "ein Wert beginnt mit einem Zeichen, das YAML besonders liest (@ ` % * & ! | >); "
+            'setze den Wert in Anführungszeichen, z. B. role: "@Team"'
+        )
+    if "end of stream" in problem:
+        return context_line, "die Datei endet mitten in einem Wert (fehlt ein Zeichen?)"
+    return problem_line, f"{problem} (Einrückung und Doppelpunkte in dieser Zeile prüfen)"
 
 
 def _lines_of(text: str) -> dict[Path, int]:
@@ -272,4 +390,10 @@ class _Builder:
         except Exception as exc:  # e.g. 2026-02-30, "!!int x" or "!!bool vielleicht"
             line = node.start_mark.line + 1
             value = str(node.value)[:80]
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                raise YamlSourceError(
+                    line,
+                    f"'{value}' ist kein gültiges Datum (diesen Tag gibt es nicht); "
+                    "schreibe Jahr-Monat-Tag, z. B. verified: 2026-12-01",
+                ) from None
             raise YamlSourceError(line, f"YAML-Wert ungültig: '{value}' ({exc})") from None

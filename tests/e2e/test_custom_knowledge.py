@@ -111,6 +111,7 @@ def test_html_characters_arrive_literally(custom_bot: BotProcess) -> None:
         "☎️ +49 781 8051660",
         "✉️ kasse&nord@example.org",
         "🏠 Hauptstraße 1 <Hinterhaus> & Hof, 77654 Offenburg",
+        texts.HOURS_ASK_FIRST,
         "",
         shown(texts.NEVER_VERIFIED),
         "Quelle: Rundschreiben <intern> & Merkblatt",

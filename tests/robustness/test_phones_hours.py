@@ -15,7 +15,16 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge.hours import HolidayCalendar, HoursError, OpenState, check_hours, status
+from bot.knowledge.hours import (
+    HolidayCalendar,
+    HoursError,
+    OpenState,
+    check_hours,
+    german_hours,
+    normalise_hours,
+    overlaps,
+    status,
+)
 from bot.knowledge.phones import PhoneError, parse_phone
 from tests.conftest import BERLIN
 
@@ -114,6 +123,41 @@ def test_opening_hours_raise_only_hours_error_and_valid_ones_evaluate(
     assert state.next_change is None or state.next_change > moment
 
 
+# The German forms a team lead writes, mixed with OSM and noise.
+_german_days = st.sampled_from(
+    ["", "Mo–Fr ", "Mo bis Do ", "Di, Do ", "Montag ", "Sa und So ", "Feiertage ", "täglich "]
+)
+_german_times = st.lists(
+    st.sampled_from(["9–12", "9:30 - 12:00", "14.00-16.00", "22-2", "0–24", "18 bis 0", "25-26"]),
+    min_size=0,
+    max_size=3,
+).map(" und ".join)
+_german_end = st.sampled_from(["", " Uhr", " geschlossen", " Uhr;", ",", " nach Absprache"])
+german = st.lists(
+    st.tuples(_german_days, _german_times, _german_end).map("".join), min_size=1, max_size=4
+).map("; ".join)
+
+
+@EXAMPLES
+@given(written=st.one_of(german, rules, hours), moment=moments)
+def test_normalised_hours_raise_only_hours_error_and_read_back_the_same(
+    written: str, moment: dt.datetime
+) -> None:
+    """Any text: HoursError, or an OSM expression the library evaluates, shown in German in
+    a form that normalises to the same expression; the overlap check never raises."""
+    try:
+        stored = normalise_hours(written)
+    except HoursError:
+        event("invalid")
+        return
+    event("valid")
+    check_hours(stored)
+    assert status(stored, moment, CALENDAR).state in set(OpenState)
+    assert normalise_hours(german_hours(stored)) == stored
+    for overlap in overlaps(stored):
+        assert normalise_hours(overlap.both) and normalise_hours(overlap.later_only)
+
+
 def test_the_hostile_strings_themselves() -> None:
     """The fixed list, and text far beyond any real length, without hypothesis luck."""
     for text in [*HOSTILE, "Mo-Fr 08:00-16:00; " * 5000, "[" * 50_000, "0" * 100_000]:
@@ -121,3 +165,5 @@ def test_the_hostile_strings_themselves() -> None:
             parse_phone(text)
         with suppress(HoursError):
             check_hours(text)
+        with suppress(HoursError):
+            german_hours(normalise_hours(text))
