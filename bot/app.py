@@ -226,6 +226,11 @@ def _post_init(
             services.assistant.knowledge.version,
             application.bot.username,
         )
+        if assistant.meaning is not None and not assistant.semantic_ready:
+            log.warning(
+                "semantic search pending: the knowledge is being embedded in the background; "
+                "answering lexically meanwhile"
+            )
         if assistant.semantic_problem:
             await _tell_admins(
                 application, settings, semantic_off_notice(assistant.semantic_problem)

@@ -131,7 +131,10 @@ class Assistant:
         if self.embed_now is None or missing <= self.embed_now:
             meaning = self.meaning.meaning(knowledge, engine.entries)
             return engine if meaning is None else engine.with_meaning(meaning)
-        log.warning(
+        # At start-up the bot says so itself once it is up (a start that fails, e.g. on a
+        # wrong token, prints one line and nothing of this); after that, every reload does.
+        log.log(
+            logging.WARNING if hasattr(self, "_index") else logging.DEBUG,
             "semantic search pending: embedding %d passages in the background; "
             "answering lexically meanwhile",
             missing,
@@ -158,7 +161,7 @@ class Assistant:
                 self._index = upgraded
             else:  # not swapped in yet (or replaced already): swap() picks it up
                 self._ready = {id(engine.lexical): upgraded}
-        log.warning("semantic search ready after %.1f s", time.monotonic() - started)
+        log.info("semantic search ready after %.1f s", time.monotonic() - started)
 
     def swap(self, index: Engine) -> None:
         """Replace the live engine in one step; an answer in progress keeps its snapshot."""

@@ -174,7 +174,7 @@ def load_embedder(spec: str = DEFAULT_EMBEDDER, query_cache: int = 4096) -> Load
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         log.warning("semantic search off, lexical search only: %s", message)
         return Loaded(None, message)
-    log.info("semantic search on: %s", embedder.model_id)
+    log.debug("semantic search on: %s", embedder.model_id)
     return Loaded(CachedQueries(embedder, query_cache) if query_cache else embedder)
 
 
