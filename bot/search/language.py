@@ -5,54 +5,49 @@ English finds nothing there, and "nothing found by words" then says nothing abou
 the knowledge covers it. The engine asks this module, and lets the semantic stage offer its
 closest entries for such a question instead of declining it.
 
-Identification by ``py3langid`` (a maintained fork of langid.py, model bundled), limited to
-the languages caseworkers and their clients write in here. Short texts are hard to
-identify, so a Latin-script question counts as foreign only with a confident verdict on
-three or more words; letters of another script decide at once.
+Cheap on purpose (no model in memory): letters of another script (Cyrillic, Arabic, …) or
+letters German does not use (ş, ğ, ı, é, ç, …) decide at once; otherwise a question of three
+or more words is foreign when more of its words are common words (stopwords, from
+``stopwordsiso``) of English, French or Turkish than of German.
 """
 
 from __future__ import annotations
 
-import threading
+import re
 import unicodedata
-from typing import Any
 
-LANGUAGES = ("de", "en", "fr", "tr", "uk", "ru", "ar", "fa")
+import stopwordsiso
+
 MIN_WORDS = 3
-MIN_PROBABILITY = 0.9
+MIN_FOREIGN_WORDS = 2
+_OTHER_LATIN = frozenset("ğşıİçœéèêëàâîïôûùÿ")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 class LanguageGuesser:
-    """Loads its model on first use (a few seconds), then answers in well under a millisecond."""
+    """German or not, from the letters and the small words of a question."""
 
-    def __init__(self) -> None:
-        self._identifier: Any = None
-        self._lock = threading.Lock()
+    def __init__(self, others: tuple[str, ...] = ("en", "fr", "tr")) -> None:
+        self._german = frozenset(stopwordsiso.stopwords("de"))
+        self._others = [frozenset(stopwordsiso.stopwords(code)) for code in others]
 
     def foreign(self, text: str) -> bool:
         """True when ``text`` is confidently not German."""
-        if _other_script(text):
+        if _other_letters(text):
             return True
-        if len(text.split()) < MIN_WORDS:
+        words = _WORDS.findall(text.lower())
+        if len(words) < MIN_WORDS:
             return False
-        language, probability = self._identify(text)
-        return language != "de" and probability >= MIN_PROBABILITY
-
-    def _identify(self, text: str) -> tuple[str, float]:
-        with self._lock:
-            if self._identifier is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-                identifier.set_languages(list(LANGUAGES))
-                self._identifier = identifier
-            language, probability = self._identifier.classify(text)
-        return str(language), float(probability)
+        german = sum(w in self._german for w in words)
+        other = max(sum(w in common for w in words) for common in self._others)
+        return other >= MIN_FOREIGN_WORDS and other > german
 
 
-def _other_script(text: str) -> bool:
-    """Letters that are not Latin (Cyrillic, Arabic, …): not German, whatever the words."""
+def _other_letters(text: str) -> bool:
+    """Letters that are not Latin (Cyrillic, Arabic, …) or not German (ş, é, …)."""
     for char in text:
-        if char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"):
+        if not char.isalpha():
+            continue
+        if char.lower() in _OTHER_LATIN or not unicodedata.name(char, "").startswith("LATIN"):
             return True
     return False
