@@ -481,7 +481,7 @@ def _bot_settings(
         "QUERY_VECTOR_CACHE": str(query_cache),
     }
     if raise_throttle:  # the per-user flood throttle must not shape phases (a) to (c)
-        settings.update(THROTTLE_RATE="1000000", THROTTLE_BURST="1000000")
+        settings.update(THROTTLE_RATE="1000", THROTTLE_BURST="100000")  # the highest allowed
     return settings
 
 
