@@ -14,10 +14,12 @@ import logging
 from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 
 from bot import actions, texts
+from bot.assistant import Assistant
 from bot.geo.geonames import GeoNamesError, gazetteer
 from bot.geo.locate import locate
 from bot.handlers.context import BotContext
 from bot.handlers.io import acknowledge, send
+from bot.knowledge.model import Place
 from bot.render import Reply
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,13 @@ async def shared(update: Update, context: BotContext) -> None:
     await send(context.bot, message.chat_id, services.renderer.location(answer))
 
 
+def place_by_reference(assistant: Assistant, reference: str) -> Place | None:
+    """The place a button names by the digest of its name (None: the knowledge changed)."""
+    return next(
+        (p for p in assistant.knowledge.places if actions.digest(p.name) == reference), None
+    )
+
+
 async def save_place(update: Update, context: BotContext) -> None:
     """The consent button: save the place of the shared location as the user's place."""
     query = update.callback_query
@@ -65,10 +74,7 @@ async def save_place(update: Update, context: BotContext) -> None:
         return
     reference = (query.data or "").partition("|")[2]
     services = context.services
-    place = next(
-        (p for p in services.assistant.knowledge.places if actions.digest(p.name) == reference),
-        None,
-    )
+    place = place_by_reference(services.assistant, reference)
     if place is None:
         await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return

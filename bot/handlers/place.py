@@ -10,7 +10,7 @@ from bot import actions, texts
 from bot.actions import Action
 from bot.handlers.context import BotContext
 from bot.handlers.io import acknowledge, send
-from bot.handlers.location import location_keyboard
+from bot.handlers.location import location_keyboard, place_by_reference
 from bot.render import Button, Reply, echo
 
 
@@ -56,10 +56,7 @@ async def place_chosen(update: Update, context: BotContext, reference: str) -> N
     if query is None or account is None:
         return
     services = context.services
-    place = next(
-        (p for p in services.assistant.knowledge.places if actions.digest(p.name) == reference),
-        None,
-    )
+    place = place_by_reference(services.assistant, reference)
     if place is None:
         await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return
