@@ -16,10 +16,11 @@ from bot import texts
 from bot.evaluation import percentile
 from tests.botapi import RecordedRequest
 
-# Targets of issue 6.
-OPEN_P99_MS = 100.0
-SATURATION_PER_S = 300.0
-PEAK_MB = 150.0
+# Targets of issue 10, which replaced those of issue 6 (p99 100 ms, 300/s, 150 MB) once the
+# semantic stage embeds every question.
+OPEN_P99_MS = 150.0
+SATURATION_PER_S = 100.0
+PEAK_MB = 300.0
 BURST_SECONDS = 60.0
 
 
@@ -273,7 +274,7 @@ def _open_rows(r: Results) -> list[Row]:
             "all",
             verdict(not (none or partial or o.skipped)),
         ],
-        ["", "reply latency p50 / p95 / p99", percentiles(latencies), "p99 < 100 ms",
+        ["", "reply latency p50 / p95 / p99", percentiles(latencies), f"p99 < {OPEN_P99_MS:g} ms",
          verdict(p99 < OPEN_P99_MS)],
     ]  # fmt: skip
 
@@ -295,7 +296,7 @@ def _saturation_rows(r: Results) -> list[Row]:
             f"(b) saturation, {r.in_flight} users in flight, {s.window.seconds:.0f} s",
             "updates handled per second (bot pinned to one core)",
             f"{per_s:.0f}/s ({handled} in {s.window.seconds:.1f} s)",
-            ">= 300/s",
+            f">= {SATURATION_PER_S:g}/s",
             verdict(per_s >= SATURATION_PER_S),
         ],
         ["", "reply latency p50 / p95 / p99", percentiles(ms(x.latency for x in s.offers)),
@@ -304,7 +305,7 @@ def _saturation_rows(r: Results) -> list[Row]:
          verdict(not (none or partial))],
         ["", "bot CPU per update", f"{cpu_ms:.2f} ms", "", ""],
         ["", "the same with the core to itself (1 s / CPU per update)", f"{own_core:.0f}/s",
-         ">= 300/s", verdict(own_core >= SATURATION_PER_S)],
+         f">= {SATURATION_PER_S:g}/s", verdict(own_core >= SATURATION_PER_S)],
         ["", "CPU busy / waiting for it: bot, bot / harness, harness", busy,
          "harness < 90 % (not the bottleneck)",
          verdict(s.window.harness_cpu < 0.9 * s.window.seconds)],
@@ -316,7 +317,7 @@ def _run_rows(r: Results) -> list[Row]:
     return [
         ["whole run", "errors: 4xx/5xx to the bot, 'something went wrong'", str(errors), "0",
          verdict(errors == 0)],
-        ["", "bot peak memory (VmHWM)", _mb(r.peak_kb), "< 150 MB",
+        ["", "bot peak memory (VmHWM)", _mb(r.peak_kb), f"< {PEAK_MB:g} MB",
          verdict(r.peak_kb / 1024 < PEAK_MB)],
     ]  # fmt: skip
 
@@ -376,7 +377,7 @@ def _flood_rows(r: Results) -> list[Row]:
             verdict(not (none or partial or o.skipped)),
         ],
         ["", "other users: reply latency p50 / p95 / p99", percentiles(latencies),
-         "p99 < 100 ms", verdict(p99 < OPEN_P99_MS)],
+         f"p99 < {OPEN_P99_MS:g} ms", verdict(p99 < OPEN_P99_MS)],
         ["", "flooder: throttle notices", str(f.notices), "1", verdict(f.notices == 1)],
         ["", "flooder: messages sent / answered", f"{fl.sent} / {f.answered}",
          f"the burst ({burst}) at least; about burst + rate × time = {f.allowance:.0f}",
