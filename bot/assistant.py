@@ -127,6 +127,9 @@ class Assistant:
             engine = Engine(SearchIndex(knowledge))
         if self.meaning is None:
             return engine
+        cached = self.meaning.meaning(knowledge, engine.entries, compute=False)
+        if cached is not None:  # every vector cached: a restart, or nothing changed
+            return engine.with_meaning(cached)
         missing = self.meaning.missing(knowledge, engine.entries)
         if self.embed_now is None or missing <= self.embed_now:
             meaning = self.meaning.meaning(knowledge, engine.entries)

@@ -11,7 +11,7 @@ import asyncio
 import html
 import logging
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import CallbackQuery, KeyboardButton, ReplyKeyboardMarkup, Update
 
 from bot import actions, texts
 from bot.assistant import Assistant
@@ -66,20 +66,31 @@ def place_by_reference(assistant: Assistant, reference: str) -> Place | None:
     )
 
 
+async def save_chosen_place(
+    context: BotContext, query: CallbackQuery, reference: str
+) -> Place | None:
+    """A place button pressed: save it as the user's place and acknowledge the press; None
+    (after telling the user the button is outdated) when the knowledge no longer has it."""
+    assert context.account is not None
+    services = context.services
+    place = place_by_reference(services.assistant, reference)
+    if place is None:
+        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
+        return None
+    await services.users.set_place(context.account.user_id, place.name)
+    await acknowledge(query)
+    return place
+
+
 async def save_place(update: Update, context: BotContext) -> None:
     """The consent button: save the place of the shared location as the user's place."""
     query = update.callback_query
     account = context.account
     if query is None or account is None:
         return
-    reference = (query.data or "").partition("|")[2]
-    services = context.services
-    place = place_by_reference(services.assistant, reference)
+    place = await save_chosen_place(context, query, (query.data or "").partition("|")[2])
     if place is None:
-        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return
-    await services.users.set_place(account.user_id, place.name)
-    await acknowledge(query)
     chat_id = query.message.chat.id if query.message else account.user_id
     await send(
         context.bot, chat_id, Reply(texts.LOCATION_SAVED.format(place=html.escape(place.name)))

@@ -9,8 +9,8 @@ from telegram import Update
 from bot import actions, texts
 from bot.actions import Action
 from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, send
-from bot.handlers.location import location_keyboard, place_by_reference
+from bot.handlers.io import send
+from bot.handlers.location import location_keyboard, save_chosen_place
 from bot.render import Button, Reply, echo
 
 
@@ -55,12 +55,8 @@ async def place_chosen(update: Update, context: BotContext, reference: str) -> N
     account = context.account
     if query is None or account is None:
         return
-    services = context.services
-    place = place_by_reference(services.assistant, reference)
+    place = await save_chosen_place(context, query, reference)
     if place is None:
-        await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return
-    await services.users.set_place(account.user_id, place.name)
-    await acknowledge(query)
     if query.message is not None:
         await query.edit_message_text(texts.PLACE_SET.format(place=html.escape(place.name)))

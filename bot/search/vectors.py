@@ -8,7 +8,6 @@ database; several bot processes (the test suite starts many) may share one file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import sqlite3
@@ -141,12 +140,3 @@ class VectorCache:
 def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-@contextlib.contextmanager
-def opened(path: Path | None) -> Iterator[VectorCache]:
-    cache = VectorCache(path)
-    try:
-        yield cache
-    finally:
-        cache.close()
