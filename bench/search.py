@@ -75,7 +75,8 @@ from bot.assistant import Assistant
 from bot.evaluation import Question, Report, evaluate, percentile, read_questions
 from bot.knowledge.base import Knowledge
 from bot.knowledge.loader import ParseCache, load_knowledge
-from bot.search.danger_model import DangerClassifier, load_classifier
+from bot.search.crosslingual import load_subspace
+from bot.search.danger_model import load_classifier
 from bot.search.embedding import CachedQueries, Embedder, Matrix, load_embedder
 from bot.search.semantic import all_passages
 from bot.search.vectors import VectorCache, text_key
@@ -183,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     inner = loaded.embedder.inner if isinstance(loaded.embedder, CachedQueries) else loaded.embedder
     counting = Counting(inner)
     classifier = load_classifier(inner.model_id)
+    languages = load_subspace(inner.model_id)
     kb2: Path = args.kb2
     sets = [
         QuestionSet("eval", EVAL_QUESTIONS, "shipped", held_out=False),
@@ -194,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         work = Path(tmp)
-        model = Model(counting, classifier, VectorCache(work / "shipped.sqlite3"))
+        model = Model(counting, classifier, VectorCache(work / "shipped.sqlite3"), languages)
         knowledges = {"shipped": _load(KNOWLEDGE)}
         if any(s.knowledge == "kb2" for s in sets):
             knowledges["kb2"] = _load(kb2 / "knowledge")
@@ -217,8 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             one_k, pool_vectors = _synthetic_scale(
                 knowledges["shipped"],
                 1_000,
-                counting,
-                classifier,
+                model,
                 speed_questions,
                 work,
                 rounds,
@@ -230,8 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ten_k, _ = _synthetic_scale(
                     knowledges["shipped"],
                     10_000,
-                    counting,
-                    classifier,
+                    model,
                     speed_questions,
                     work,
                     rounds,
@@ -409,8 +409,7 @@ def _shipped_scale(
 def _synthetic_scale(
     shipped: Knowledge,
     size: int,
-    counting: Counting,
-    classifier: DangerClassifier | None,
+    base: Model,
     questions: list[str],
     work: Path,
     rounds: int,
@@ -418,11 +417,13 @@ def _synthetic_scale(
     real: bool,
     pool: Matrix | None,
 ) -> tuple[Scale, Matrix]:
+    counting = base.embedder
+    assert isinstance(counting, Counting)
     directory = work / f"knowledge-{size}"
     directory.mkdir()
     write_knowledge(KNOWLEDGE, shipped, size, directory)
     cache_path = work / f"vectors-{size}.sqlite3"  # cold: a new file
-    model = Model(counting, classifier, VectorCache(cache_path))
+    model = Model(base.embedder, base.danger, VectorCache(cache_path), base.languages)
     knowledge = _load(directory)
     if len(knowledge.entries) != size:
         raise RuntimeError(f"expected {size} entries, loaded {len(knowledge.entries)}")
@@ -472,7 +473,7 @@ def _rounds(
     for number in range(rounds):
         last = None  # the previous round's assistant is garbage now
         before = counting.passages
-        restarted = Model(counting, model.danger, VectorCache(cache_path))
+        restarted = Model(counting, model.danger, VectorCache(cache_path), model.languages)
         assistant, timed = _timed(functools.partial(_restart, directory, restarted))
         scale.restarts.append(Timed(timed.wall_s, timed.cpu_s, counting.passages - before))
         now = assistant.clock.now()
