@@ -31,7 +31,8 @@ def test_danger_just_above_the_threshold_keeps_the_closest_entries(shipped: Assi
 
 def test_an_urgent_entry_is_always_among_the_choices(shipped: Assistant) -> None:
     ranked = _ranked(
-        shipped, ["migrationsamt", "dolmetscher", "trauma", "datenschutz", "erstgespraech", "notruf"]
+        shipped,
+        ["migrationsamt", "dolmetscher", "trauma", "datenschutz", "erstgespraech", "notruf"],
     )
     chosen = _danger_choices(ranked, sure=False)
     assert len(chosen) == MAX_CHOICES
