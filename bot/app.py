@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -34,11 +34,11 @@ from watchfiles import awatch
 
 from bot import logs, texts
 from bot.assistant import Assistant
+from bot.commands import COMMANDS, command, guide, handler
 from bot.config import Settings
 from bot.escalations.service import BACKOFF_MAX
 from bot.handlers import (
     access,
-    browse,
     buttons,
     cards,
     deliver,
@@ -47,15 +47,15 @@ from bot.handlers import (
     escalation_leads,
     knowledge,
     location,
-    place,
+    menu,
     questions,
-    start,
-    team,
 )
-from bot.handlers.context import BROADCASTER_KEY, SERVICES_KEY, BotContext
+from bot.handlers.access import guarded
+from bot.handlers.context import BROADCASTER_KEY, GUIDE_KEY, SERVICES_KEY, BotContext
 from bot.handlers.processor import PerUserUpdateProcessor
 from bot.render import semantic_off_notice
 from bot.services import Services, StartupError, create_services, load_assistant
+from bot.storage.users import Role
 from bot.telegram_request import AiohttpRequest, Connectivity
 
 log = logging.getLogger(__name__)
@@ -110,39 +110,22 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
 
 
 def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    timeout = settings.conversation_timeout_seconds
+    application.bot_data[GUIDE_KEY] = guide()
     # Group -1: the access gate runs before everything and stops strangers.
     application.add_handler(TypeHandler(Update, access.gate), group=-1)
     application.add_handlers(
         [
             # Conversations first: each claims its own steps' messages and buttons.
-            escalation.conversation(settings.conversation_timeout_seconds),
-            knowledge.conversation(settings.conversation_timeout_seconds),
-            CommandHandler("eskalationen", escalation_leads.list_command),
-            CommandHandler("export", escalation_leads.export_command),
-            CommandHandler("statistik", escalation_leads.statistics_command),
+            escalation.conversation(timeout, handler(command("eskalation"))),
+            knowledge.conversation(timeout, handler(command("bearbeiten"))),
+            # Every other command, from the table (role checked at registration).
+            *(handler(row) for row in COMMANDS if row.callback and not row.conversation),
             CallbackQueryHandler(escalation_leads.button, pattern=r"^x[tdhle]\|"),
-            CommandHandler("start", start.start),
-            CommandHandler("hilfe", browse.help_command),
-            CommandHandler("help", browse.help_command),
-            CommandHandler("themen", browse.topics),
-            CommandHandler("notfall", browse.emergency),
-            CommandHandler("ort", place.set_place),
-            CommandHandler("einladen", team.invite),
-            CommandHandler("nutzer", team.list_users),
-            CommandHandler("entfernen", team.remove_user),
-            CommandHandler("bestaetigen", knowledge.confirm_command),
-            CommandHandler("wissen", knowledge.files_command),
-            CommandHandler("verlauf", knowledge.history_command),
-            CommandHandler("zuruecksetzen", knowledge.rollback_command),
-            CommandHandler("neuladen", knowledge.reload_command),
-            CommandHandler("luecken", knowledge.gaps_command),
-            CommandHandler("veraltet", knowledge.stale_command),
-            CallbackQueryHandler(knowledge.upload_decided, pattern=r"^ku\|"),
-            # Emergency card in the client's language (issue 14): /karte and its buttons.
-            CommandHandler("karte", cards.card_command),
+            CallbackQueryHandler(guarded(knowledge.upload_decided, Role.LEAD), pattern=r"^ku\|"),
+            # Emergency card in the client's language (issue 14): its buttons.
             CallbackQueryHandler(cards.button, pattern=cards.BUTTON_PATTERN),
-            # (end of emergency card)
-            MessageHandler(filters.Document.ALL, knowledge.upload),
+            MessageHandler(filters.Document.ALL, guarded(knowledge.upload, Role.LEAD)),
             # Shared locations (issue 14): the consent button and the location itself.
             CallbackQueryHandler(location.save_place, pattern=r"^ol\|"),
             MessageHandler(
@@ -158,7 +141,8 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     )
     # After the emergency menu (group 0), the one-tap location button (issue 14).
     application.add_handler(
-        CommandHandler("notfall", location.offer, filters=filters.ChatType.PRIVATE), group=1
+        CommandHandler(command("notfall").name, location.offer, filters=filters.ChatType.PRIVATE),
+        group=1,
     )
     application.add_error_handler(errors.on_error)
 
@@ -175,14 +159,9 @@ def _post_init(
                 "production)",
                 services.clock.pinned.isoformat(),
             )
-        try:
-            await application.bot.set_my_commands(
-                [BotCommand(name, description) for name, description in texts.COMMANDS]
-            )
-        except TelegramError as exc:  # only the menu: not worth failing the start for
-            log.warning("could not set the command menu: %s", exc)
         jobs = application.job_queue
         if jobs is not None:
+            jobs.run_once(menu.set_default_menu, when=0, name="command-menu")
             if settings.team_lead_chat_id is not None:
                 jobs.run_once(deliver.check_lead_chat_job, when=0, name="check-lead-chat")
             jobs.run_daily(_purge, time=dt.time(3, 0, tzinfo=settings.zone), name="retention")

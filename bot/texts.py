@@ -122,53 +122,63 @@ TOUR = (
     "Bot."
 )
 ROLE_NAMES = {"caseworker": "Integrationsmanager:in", "lead": "Teamleitung", "admin": "Admin"}
-HELP = TOUR + (
-    "\n\n<b>Befehle</b>\n"
-    "/themen – Wissen nach Bereichen\n"
-    "/notfall – Notfallkontakte\n"
-    "/karte – Notfallkarte in der Sprache der Person\n"
-    "/ort – deinen Ort festlegen\n"
-    "/hilfe – diese Hilfe"
-)
-HELP_LEAD = (
-    "\n\n<b>Für Teamleitungen</b>\n"
-    "/einladen – Einladungslink erzeugen\n"
-    "/nutzer – registrierte Personen\n"
-    "/entfernen – eine Person entfernen\n"
-    "/eskalationen, /export, /statistik – Eskalationen\n"
-    "/bearbeiten, /bestaetigen – Wissen ändern, als geprüft markieren\n"
-    "/luecken, /veraltet – was fehlt, was alt ist\n"
-    "/wissen, /verlauf, /zuruecksetzen, /neuladen – Dateien, Änderungen, Rücknahme\n"
-    "YAML-Datei als Dokument schicken – wird geprüft und zur Übernahme angezeigt"
-)
+# /hilfe is put together from the command table (bot/commands.py): a heading per role, then
+# one HELP_LINE for each command that has a text in COMMAND_HELP.
+HELP_HEADING = "\n\n<b>Befehle</b>"
+HELP_HEADING_LEAD = "\n\n<b>Für Teamleitungen</b>"
+HELP_HEADING_ADMIN = "\n\n<b>Für Admins</b>"
+HELP_LINE = "/{command} – {text}"
+HELP_UPLOAD = "YAML-Datei als Dokument schicken – wird geprüft und zur Übernahme angezeigt"
 START_REGISTERED = "Du bist schon registriert. /hilfe zeigt, was der Bot kann."
 LEADS_ONLY = "Das dürfen nur Teamleitungen."
 ADMINS_ONLY = "Das dürfen nur Admins."
 
-# Command menu descriptions (Telegram shows these in the / menu).
-COMMANDS = (
-    ("notfall", "Notfallkontakte, ein Tipp"),
-    ("karte", "Notfallkarte in der Sprache der Person"),
-    ("themen", "Wissen nach Bereichen"),
-    ("ort", "Deinen Ort festlegen"),
-    ("hilfe", "Was der Bot kann"),
-    ("eskalation", "Akute Situation melden"),
-    ("eskalationen", "Offene Eskalationen"),
-    ("abbrechen", "Laufende Eingabe abbrechen"),
-    ("einladen", "Teamleitung: Einladungslink erzeugen"),
-    ("export", "Teamleitung: Eskalationen als CSV"),
-    ("bearbeiten", "Teamleitung: Eintrag ändern"),
-    ("bestaetigen", "Teamleitung: Eintrag als geprüft markieren"),
-    ("luecken", "Teamleitung: Fragen ohne Antwort"),
-    ("veraltet", "Teamleitung: ungeprüfte Einträge"),
-    ("wissen", "Teamleitung: Wissensdateien"),
-    ("verlauf", "Teamleitung: letzte Änderungen"),
-    ("zuruecksetzen", "Teamleitung: Änderung zurücknehmen"),
-    ("neuladen", "Teamleitung: Wissen neu laden"),
-    ("statistik", "Teamleitung: Statistik der Eskalationen"),
-    ("nutzer", "Teamleitung: registrierte Personen"),
-    ("entfernen", "Teamleitung: Person entfernen"),
-)
+# Command menu descriptions (Telegram shows these in the / menu), by command.
+COMMAND_MENU = {
+    "notfall": "Notfallkontakte, ein Tipp",
+    "karte": "Notfallkarte in der Sprache der Person",
+    "themen": "Wissen nach Bereichen",
+    "ort": "Deinen Ort festlegen",
+    "hilfe": "Was der Bot kann",
+    "eskalation": "Akute Situation melden",
+    "eskalationen": "Offene Eskalationen",
+    "abbrechen": "Laufende Eingabe abbrechen",
+    "einladen": "Teamleitung: Einladungslink erzeugen",
+    "export": "Teamleitung: Eskalationen als CSV",
+    "bearbeiten": "Teamleitung: Eintrag ändern",
+    "bestaetigen": "Teamleitung: Eintrag als geprüft markieren",
+    "luecken": "Teamleitung: Fragen ohne Antwort",
+    "veraltet": "Teamleitung: ungeprüfte Einträge",
+    "wissen": "Teamleitung: Wissensdateien",
+    "verlauf": "Teamleitung: letzte Änderungen",
+    "zuruecksetzen": "Teamleitung: Änderung zurücknehmen",
+    "neuladen": "Teamleitung: Wissen neu laden",
+    "statistik": "Teamleitung: Statistik der Eskalationen",
+    "nutzer": "Teamleitung: registrierte Personen",
+    "entfernen": "Teamleitung: Person entfernen",
+}
+# The line of each command in /hilfe (commands without one are not listed there).
+COMMAND_HELP = {
+    "themen": "Wissen nach Bereichen",
+    "notfall": "Notfallkontakte",
+    "karte": "Notfallkarte in der Sprache der Person",
+    "ort": "deinen Ort festlegen",
+    "hilfe": "diese Hilfe",
+    "einladen": "Einladungslink erzeugen",
+    "nutzer": "registrierte Personen",
+    "entfernen": "eine Person entfernen",
+    "eskalationen": "offene Eskalationen",
+    "export": "Eskalationen als CSV",
+    "statistik": "Statistik der Eskalationen",
+    "bearbeiten": "Wissen ändern",
+    "bestaetigen": "Eintrag als geprüft markieren",
+    "luecken": "was fehlt",
+    "veraltet": "was alt ist",
+    "wissen": "Wissensdateien",
+    "verlauf": "letzte Änderungen",
+    "zuruecksetzen": "Änderung zurücknehmen",
+    "neuladen": "Wissen neu laden",
+}
 
 # -- invitations and users -------------------------------------------------------------------
 INVITE_CHOOSE_ROLE = "Für wen ist die Einladung?"

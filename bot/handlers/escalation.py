@@ -11,6 +11,7 @@ import asyncio
 import html
 import logging
 from dataclasses import dataclass, replace
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
@@ -307,8 +308,11 @@ async def expired(update: Update, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, texts.ESC_EXPIRED)
 
 
-def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
-    """The reporting conversation, for bot/app.py to register before the generic handlers."""
+def conversation(
+    timeout_seconds: float, command: CommandHandler[BotContext, Any]
+) -> ConversationHandler[BotContext]:
+    """The reporting conversation, opened by ``command`` (/eskalation, from the command table)
+    or the escalate button; for bot/app.py to register before the generic handlers."""
     typed = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[Handler]] = {
         KIND: [
@@ -331,7 +335,7 @@ def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
     }
     return ConversationHandler(
         entry_points=[
-            as_handler(CommandHandler("eskalation", start)),
+            as_handler(command),
             as_handler(CallbackQueryHandler(start, pattern=rf"^{actions.ESCALATE}$")),
         ],
         states=states,

@@ -175,7 +175,7 @@ async def _show_history(update: Update, context: BotContext, escalation_id: int)
 async def export_command(update: Update, context: BotContext) -> None:
     """/export [FROM [UNTIL]]: a CSV document; without dates, a choice of periods."""
     message = update.effective_message
-    if message is None or not await require(update, context, Role.LEAD):
+    if message is None:
         return
     args = context.args or []
     if not args:
@@ -230,7 +230,7 @@ async def _send_export(
 async def statistics_command(update: Update, context: BotContext) -> None:
     """/statistik: counts by kind, town, team, month and the median time to take."""
     chat = update.effective_chat
-    if chat is None or not await require(update, context, Role.LEAD):
+    if chat is None:
         return
     services = context.services
     everything = await services.escalations.between(

@@ -29,7 +29,7 @@ from telegram.ext import (
 
 from bot import actions, render_leads, reports, texts
 from bot.actions import Action
-from bot.handlers.access import require
+from bot.handlers.access import guarded, require
 from bot.handlers.context import BotContext
 from bot.handlers.io import acknowledge, send
 from bot.handlers.steps import as_handler, button_pattern, show
@@ -118,8 +118,7 @@ def lead_step(step: Step) -> Step:
 
 
 async def edit_start(update: Update, context: BotContext) -> int:
-    if not await require(update, context, Role.LEAD):
-        return ConversationHandler.END
+    """/bearbeiten [query]: the role is checked where the command is registered."""
     _save(context, EditDraft())
     query = " ".join(context.args or []).strip()
     if query:
@@ -387,7 +386,7 @@ async def _apply(update: Update, context: BotContext, proposal: Proposal, source
 
 async def gaps_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
-    if chat is None or not await require(update, context, Role.LEAD):
+    if chat is None:
         return
     services = context.services
     since = services.clock.now() - dt.timedelta(days=GAP_DAYS)
@@ -405,7 +404,7 @@ async def gaps_command(update: Update, context: BotContext) -> None:
 async def gap_start(update: Update, context: BotContext) -> int:
     """A ➕ button of /luecken: choose the entry the question should find."""
     query = update.callback_query
-    if query is None or not await require(update, context, Role.LEAD):
+    if query is None:
         return ConversationHandler.END
     action = actions.decode(query.data or "")
     index = actions.number(action.args[0]) if action and action.args else None
@@ -423,8 +422,6 @@ async def gap_start(update: Update, context: BotContext) -> int:
 async def upload(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.document is None:
-        return
-    if not await require(update, context, Role.LEAD):
         return
     document = message.document
     name = KnowledgeManager.valid_name(document.file_name or "")
@@ -473,7 +470,7 @@ def _upload_review(
 
 async def upload_decided(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    if query is None or not await require(update, context, Role.LEAD):
+    if query is None:
         return
     action = actions.decode(query.data or "")
     pending = context.user_data.pop(UPLOAD, None) if context.user_data is not None else None
@@ -502,7 +499,7 @@ async def upload_decided(update: Update, context: BotContext) -> None:
 async def confirm_command(update: Update, context: BotContext) -> None:
     """/bestaetigen ID: the "I checked it, still right" tap."""
     message = update.effective_message
-    if message is None or not await require(update, context, Role.LEAD):
+    if message is None:
         return
     args = context.args or []
     if len(args) != 1:
@@ -540,7 +537,7 @@ async def confirm_command(update: Update, context: BotContext) -> None:
 async def files_command(update: Update, context: BotContext) -> None:
     """/wissen: the current files as documents, to edit on a laptop."""
     chat = update.effective_chat
-    if chat is None or not await require(update, context, Role.LEAD):
+    if chat is None:
         return
     files = context.services.knowledge.files()
     await context.bot.send_message(chat.id, texts.KNOWLEDGE_FILES.format(count=len(files)))
@@ -550,7 +547,7 @@ async def files_command(update: Update, context: BotContext) -> None:
 
 async def history_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
-    if chat is None or not await require(update, context, Role.LEAD):
+    if chat is None:
         return
     services = context.services
     recent = await services.knowledge.revisions.recent(10)
@@ -559,7 +556,7 @@ async def history_command(update: Update, context: BotContext) -> None:
 
 async def rollback_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
-    if message is None or not await require(update, context, Role.LEAD):
+    if message is None:
         return
     args = context.args or []
     number = actions.number(args[0].removeprefix("#")) if len(args) == 1 else None
@@ -591,7 +588,7 @@ async def rollback_command(update: Update, context: BotContext) -> None:
 
 async def reload_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
-    if message is None or not await require(update, context, Role.LEAD):
+    if message is None:
         return
     outcome = await context.services.knowledge.reload_from_disk()
     if outcome.problems:
@@ -609,7 +606,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
 
 async def stale_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
-    if chat is None or not await require(update, context, Role.LEAD):
+    if chat is None:
         return
     await send(context.bot, chat.id, Reply(stale_report(context)))
 
@@ -693,12 +690,17 @@ async def watch_job(context: BotContext) -> None:
 # -- wiring ----------------------------------------------------------------------------------
 
 
-def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
+def conversation(
+    timeout_seconds: float, command: CommandHandler[BotContext, Any]
+) -> ConversationHandler[BotContext]:
+    """The edit conversation, opened by ``command`` (/bearbeiten, from the command table)."""
     typed = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
         entry_points=[
-            as_handler(CommandHandler("bearbeiten", edit_start)),
-            as_handler(CallbackQueryHandler(gap_start, pattern=button_pattern(K_GAP))),
+            as_handler(command),
+            as_handler(
+                CallbackQueryHandler(guarded(gap_start, Role.LEAD), pattern=button_pattern(K_GAP))
+            ),
         ],
         states={
             ENTRY: [

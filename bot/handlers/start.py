@@ -8,8 +8,9 @@ import logging
 from telegram import Update
 
 from bot import texts
+from bot.handlers import menu
 from bot.handlers.context import BotContext
-from bot.storage.users import Redeem
+from bot.storage.users import Redeem, Role
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +46,5 @@ async def start(update: Update, context: BotContext) -> None:
         )
     )
     await message.reply_text(texts.TOUR)
+    if redemption.role is not Role.CASEWORKER:
+        await menu.show(context, user.id, redemption.role)

@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot import actions, texts
 from bot.actions import Action
+from bot.handlers import menu
 from bot.handlers.access import require
 from bot.handlers.context import BotContext
 from bot.handlers.io import acknowledge, send
@@ -23,7 +24,7 @@ def _may_grant(granter: User, role: Role) -> bool:
 async def invite(update: Update, context: BotContext) -> None:
     message = update.effective_message
     account = context.account
-    if message is None or account is None or not await require(update, context, Role.LEAD):
+    if message is None or account is None:
         return
     requested = (context.args or [""])[0].lower()
     by_name = {"lead": Role.LEAD, "teamleitung": Role.LEAD, "admin": Role.ADMIN}
@@ -74,7 +75,7 @@ async def _create_invite(update: Update, context: BotContext, role: Role) -> Non
 
 async def list_users(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
-    if chat is None or not await require(update, context, Role.LEAD):
+    if chat is None:
         return
     services = context.services
     users = await services.users.all()
@@ -99,7 +100,7 @@ async def list_users(update: Update, context: BotContext) -> None:
 async def remove_user(update: Update, context: BotContext) -> None:
     message = update.effective_message
     account = context.account
-    if message is None or account is None or not await require(update, context, Role.LEAD):
+    if message is None or account is None:
         return
     args = context.args or []
     user_id = actions.number(args[0], signed=True) if len(args) == 1 else None
@@ -113,5 +114,7 @@ async def remove_user(update: Update, context: BotContext) -> None:
         return
     if await services.users.remove(user_id):
         await message.reply_text(texts.REMOVE_DONE.format(user_id=user_id))
+        if target is not None and target.is_lead:
+            await menu.show(context, user_id, None)
     else:
         await message.reply_text(texts.REMOVE_UNKNOWN.format(user_id=user_id))

@@ -1,7 +1,8 @@
 """Access control, systematically: every command, button kind and upload, for everyone.
 
-The command list is read from the Application that bot/app.py builds, so a new command that
-is not classified here makes the first test fail instead of slipping past the matrix.
+The roles are read from the command table (bot/commands.py) and the registered commands from
+the Application that bot/app.py builds, so a command registered without a row makes the
+first test fail instead of slipping past the matrix.
 """
 
 from __future__ import annotations
@@ -13,21 +14,18 @@ from telegram.ext import CommandHandler, ConversationHandler
 
 from bot import texts
 from bot.app import build_application
+from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.services import load_assistant
+from bot.storage.users import Role
 from tests.botapi import FakeBotApiThread, User
 from tests.conftest import SHIPPED_KNOWLEDGE
 from tests.e2e.conftest import ADMIN, BotProcess, Watch, new_user
 
-EVERYONE = {
-    "start", "hilfe", "help", "themen", "notfall", "ort", "eskalation", "eskalationen",
-    "abbrechen",
-    "karte",  # issue 14: the emergency card
-}  # fmt: skip
-LEADS = {
-    "einladen", "nutzer", "entfernen", "export", "statistik", "bearbeiten", "bestaetigen",
-    "wissen", "verlauf", "zuruecksetzen", "neuladen", "luecken", "veraltet",
-}  # fmt: skip
+# The roles come from the command table: a new command is in the matrix by its row.
+EVERYONE = {name for row in COMMANDS if row.role is Role.CASEWORKER for name in row.names}
+LEADS = {name for row in COMMANDS if row.role is Role.LEAD for name in row.names}
+ADMINS = {name for row in COMMANDS if row.role is Role.ADMIN for name in row.names}
 # Button data of every kind the bot produces, with arguments that name real things.
 BUTTONS_EVERYONE = [
     "e|notruf", "f|+|notruf", "t|0", "c|polizei|0", "n", "o|0123456789", "x", "xk|gewalt",
@@ -59,12 +57,14 @@ def registered_commands() -> set[str]:
 
 
 def test_every_command_is_classified() -> None:
-    assert registered_commands() == EVERYONE | LEADS
+    """Every registered command has its row, and every row is registered."""
+    assert registered_commands() == EVERYONE | LEADS | ADMINS
+    assert "start" in EVERYONE and "einladen" in LEADS
 
 
 def refused_everywhere(bot: BotProcess, user: User) -> None:
     """Every command, a question, an upload and every button: only the one sentence."""
-    for command in [*sorted(EVERYONE | LEADS - {"start"}), "start", "start falsch"]:
+    for command in [*sorted(EVERYONE | LEADS | ADMINS - {"start"}), "start", "start falsch"]:
         [reply] = bot.ask(user, f"/{command}")
         assert reply.plain_text in {texts.NOT_REGISTERED, texts.INVITE_UNKNOWN}, command
         assert reply.buttons == [], command

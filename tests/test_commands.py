@@ -1,0 +1,55 @@
+"""The command table: texts for every row, menus and /hilfe per role."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.commands import COMMANDS, command, help_text, menu
+from bot.storage.users import Role
+
+# Commands that were lead-only before the table existed: a row must not open them up.
+LEAD_ONLY = {
+    "einladen", "nutzer", "entfernen", "export", "statistik", "bearbeiten", "bestaetigen",
+    "wissen", "verlauf", "zuruecksetzen", "neuladen", "luecken", "veraltet",
+}  # fmt: skip
+
+
+def test_every_name_is_unique_and_every_text_has_a_row() -> None:
+    names = [name for row in COMMANDS for name in row.names]
+    assert len(names) == len(set(names))
+    assert set(texts.COMMAND_MENU) <= set(names)
+    assert set(texts.COMMAND_HELP) <= set(names)
+    assert command("help") is command("hilfe")
+
+
+def test_lead_commands_stay_lead_only() -> None:
+    assert {name for row in COMMANDS if row.role.at_least(Role.LEAD) for name in row.names} >= (
+        LEAD_ONLY
+    )
+
+
+def test_menus_grow_with_the_role() -> None:
+    everyone, leads, admins = (dict(menu(role)) for role in Role)
+    assert everyone["notfall"] == "Notfallkontakte, ein Tipp"
+    assert not LEAD_ONLY & set(everyone)
+    assert set(leads) >= LEAD_ONLY
+    assert set(everyone) < set(leads) <= set(admins)
+
+
+def test_help_for_caseworkers_lists_only_their_commands() -> None:
+    assert help_text(Role.CASEWORKER) == texts.TOUR + (
+        "\n\n<b>Befehle</b>\n"
+        "/themen – Wissen nach Bereichen\n"
+        "/notfall – Notfallkontakte\n"
+        "/karte – Notfallkarte in der Sprache der Person\n"
+        "/ort – deinen Ort festlegen\n"
+        "/hilfe – diese Hilfe\n"
+        "/eskalationen – offene Eskalationen"
+    )
+
+
+def test_help_for_leads_adds_their_commands() -> None:
+    text = help_text(Role.LEAD)
+    assert text.startswith(help_text(Role.CASEWORKER) + texts.HELP_HEADING_LEAD)
+    assert "/einladen – Einladungslink erzeugen" in text
+    assert text.endswith(texts.HELP_UPLOAD)
+    assert texts.HELP_HEADING_ADMIN not in text
