@@ -32,7 +32,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 from watchfiles import awatch
 
-from bot import logs, texts
+from bot import actions, logs, texts
 from bot.assistant import Assistant
 from bot.commands import COMMANDS, command, guide, handler
 from bot.config import Settings
@@ -121,13 +121,28 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
             knowledge.conversation(timeout, handler(command("bearbeiten"))),
             # Every other command, from the table (role checked at registration).
             *(handler(row) for row in COMMANDS if row.callback and not row.conversation),
-            CallbackQueryHandler(escalation_leads.button, pattern=r"^x[tdhle]\|"),
-            CallbackQueryHandler(guarded(knowledge.upload_decided, Role.LEAD), pattern=r"^ku\|"),
+            CallbackQueryHandler(
+                escalation_leads.button,
+                pattern=actions.pattern(
+                    actions.ESC_TAKE,
+                    actions.ESC_DONE,
+                    actions.ESC_SHOW,
+                    actions.ESC_LIST,
+                    actions.ESC_EXPORT,
+                    required=True,
+                ),
+            ),
+            CallbackQueryHandler(
+                guarded(knowledge.upload_decided, Role.LEAD),
+                pattern=actions.pattern(actions.UPLOAD, required=True),
+            ),
             # Emergency card in the client's language (issue 14): its buttons.
             CallbackQueryHandler(cards.button, pattern=cards.BUTTON_PATTERN),
             MessageHandler(filters.Document.ALL, guarded(knowledge.upload, Role.LEAD)),
             # Shared locations (issue 14): the consent button and the location itself.
-            CallbackQueryHandler(location.save_place, pattern=r"^ol\|"),
+            CallbackQueryHandler(
+                location.save_place, pattern=actions.pattern(actions.SAVE_LOCATED, required=True)
+            ),
             MessageHandler(
                 filters.LOCATION & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
                 location.shared,

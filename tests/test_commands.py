@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot import texts
+import re
+
+from bot import actions, texts
 from bot.commands import COMMANDS, command, help_text, menu
 from bot.storage.users import Role
 
@@ -53,3 +55,17 @@ def test_help_for_leads_adds_their_commands() -> None:
     assert "/einladen – Einladungslink erzeugen" in text
     assert text.endswith(texts.HELP_UPLOAD)
     assert texts.HELP_HEADING_ADMIN not in text
+
+
+def test_button_patterns_claim_their_kinds_only() -> None:
+    """The one helper that writes callback patterns: kinds, arguments, nothing else."""
+    any_args = re.compile(actions.pattern(actions.ESC_TAKE, actions.ESC_DONE, required=True))
+    assert any_args.match("xt|1") and any_args.match("xd|")
+    assert not any_args.match("xt") and not any_args.match("xk|1") and not any_args.match("x")
+    optional = re.compile(actions.pattern(actions.CARD, args="[a-z]{2,3}"))
+    assert optional.match("nk") and optional.match("nk|ar")
+    assert not optional.match("nk|arabic") and not optional.match("n")
+    exact = re.compile(actions.pattern(actions.EDIT_APPLY, args="yes", required=True))
+    assert exact.match("ka|yes") and not exact.match("ka|no") and not exact.match("ka|yes|x")
+    assert re.match(actions.pattern(actions.ESCALATE, args=None), "x")
+    assert not re.match(actions.pattern(actions.ESCALATE, args=None), "x|1")

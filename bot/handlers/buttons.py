@@ -78,10 +78,6 @@ async def button(update: Update, context: BotContext) -> None:
             question=last[0] if last and last[1] == args[1] else None,
         )
         await acknowledge(query, texts.FEEDBACK_THANKS)
-    elif action.kind == actions.EMERGENCY:
-        await acknowledge(query)
-        place = services.assistant.find_place(account.place) if account.place else None
-        await send(context.bot, chat_id, services.renderer.emergency(place))
     elif action.kind == actions.SET_PLACE and len(args) == 1:
         await place_chosen(update, context, args[0])
     elif action.kind == actions.INVITE and len(args) == 1:

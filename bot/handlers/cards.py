@@ -20,7 +20,7 @@ from bot.render import Reply
 log = logging.getLogger(__name__)
 
 # The button kind this module claims (see bot/app.py): "nk" alone or "nk|LANG".
-BUTTON_PATTERN = rf"^{actions.CARD}(\|[a-z]{{2,3}})?$"
+BUTTON_PATTERN = actions.pattern(actions.CARD, args="[a-z]{2,3}")
 
 
 async def card_command(update: Update, context: BotContext) -> None:

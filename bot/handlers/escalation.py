@@ -17,7 +17,6 @@ from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -32,7 +31,7 @@ from bot.escalations.privacy import personal_data
 from bot.handlers.context import BotContext
 from bot.handlers.deliver import deliver_now, reach_lines
 from bot.handlers.io import acknowledge, send
-from bot.handlers.steps import Handler, as_handler, button_pattern, pressed_choice, show
+from bot.handlers.steps import Handler, as_handler, on_button, pressed_choice, show
 from bot.render import Button, Reply, echo, own_police
 from bot.storage.database import StorageError
 
@@ -315,32 +314,24 @@ def conversation(
     or the escalate button; for bot/app.py to register before the generic handlers."""
     typed = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[Handler]] = {
-        KIND: [
-            as_handler(CallbackQueryHandler(kind_chosen, pattern=button_pattern(actions.ESC_KIND)))
-        ],
+        KIND: [on_button(kind_chosen, actions.ESC_KIND)],
         PLACE: [
-            as_handler(
-                CallbackQueryHandler(place_chosen, pattern=button_pattern(actions.ESC_PLACE))
-            ),
+            on_button(place_chosen, actions.ESC_PLACE),
             as_handler(MessageHandler(typed, place_typed)),
         ],
-        URGENCY: [
-            as_handler(
-                CallbackQueryHandler(urgency_chosen, pattern=button_pattern(actions.ESC_URGENCY))
-            )
-        ],
+        URGENCY: [on_button(urgency_chosen, actions.ESC_URGENCY)],
         DESCRIPTION: [as_handler(MessageHandler(typed, description_typed))],
-        CONFIRM: [as_handler(CallbackQueryHandler(confirm_step, pattern=r"^xs\|(send|fix|keep)$"))],
+        CONFIRM: [on_button(confirm_step, actions.ESC_STEP, args="send|fix|keep", required=True)],
         ConversationHandler.TIMEOUT: [as_handler(TypeHandler(Update, expired))],
     }
     return ConversationHandler(
         entry_points=[
             as_handler(command),
-            as_handler(CallbackQueryHandler(start, pattern=rf"^{actions.ESCALATE}$")),
+            on_button(start, actions.ESCALATE, args=None),
         ],
         states=states,
         fallbacks=[
-            as_handler(CallbackQueryHandler(cancel, pattern=r"^xs\|cancel$")),
+            on_button(cancel, actions.ESC_STEP, args="cancel", required=True),
             as_handler(CommandHandler("abbrechen", cancel)),
         ],
         conversation_timeout=timeout_seconds,

@@ -19,7 +19,6 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -32,7 +31,7 @@ from bot.actions import Action
 from bot.handlers.access import guarded, require
 from bot.handlers.context import BotContext
 from bot.handlers.io import acknowledge, send
-from bot.handlers.steps import as_handler, button_pattern, show
+from bot.handlers.steps import as_handler, on_button, show
 from bot.knowledge.diff import Review
 from bot.knowledge.edit import EditError, Field, edit_entry
 from bot.knowledge.hours import german_hours
@@ -54,17 +53,6 @@ DRAFT = "knowledge_draft"
 UPLOAD = "knowledge_upload"
 GAPS = "knowledge_gaps"
 GAP_DAYS = 30
-
-# Button kinds (kept here: only this module produces and reads them).
-K_ENTRY, K_FIELD, K_CONTACT, K_TODAY, K_APPLY, K_UPLOAD, K_GAP = (
-    "ke",
-    "kf",
-    "kc",
-    "kv",
-    "ka",
-    "ku",
-    "kg",
-)
 
 
 @dataclass(frozen=True)
@@ -89,7 +77,7 @@ def _save(context: BotContext, draft: EditDraft) -> None:
 
 
 def _cancel_row() -> list[Button]:
-    return [Button(texts.EDIT_DISCARD, Action(K_APPLY, ("no",)))]
+    return [Button(texts.EDIT_DISCARD, Action(actions.EDIT_APPLY, ("no",)))]
 
 
 def _actor(update: Update, context: BotContext) -> tuple[int | None, str | None]:
@@ -144,7 +132,7 @@ async def _find_entry(update: Update, context: BotContext, query: str) -> int:
     if not candidates:
         await show(update, context, Reply(texts.EDIT_NO_ENTRY, [_cancel_row()]))
         return ENTRY
-    rows = [[Button(e.title[:60], Action(K_ENTRY, (e.id,)))] for e in candidates]
+    rows = [[Button(e.title[:60], Action(actions.EDIT_ENTRY, (e.id,)))] for e in candidates]
     heading = texts.EDIT_CHOOSE_ENTRY
     draft = _draft(context)
     if draft.keyword:
@@ -171,7 +159,9 @@ async def _entry_chosen(update: Update, context: BotContext, entry: Entry) -> in
     if draft.keyword:
         keywords = ", ".join([*entry.keywords, draft.keyword])
         return await _propose(update, context, Field.KEYWORDS, keywords)
-    rows = [[Button(texts.FIELD_LABELS[f.value], Action(K_FIELD, (f.value,)))] for f in Field]
+    rows = [
+        [Button(texts.FIELD_LABELS[f.value], Action(actions.EDIT_FIELD, (f.value,)))] for f in Field
+    ]
     text = texts.EDIT_CHOOSE_FIELD.format(title=html.escape(entry.title), id=entry.id)
     await show(update, context, Reply(text, [*rows, _cancel_row()]))
     return FIELD
@@ -198,7 +188,12 @@ async def field_pressed(update: Update, context: BotContext) -> int:
             return FIELD
         if len(entry.contacts) > 1:
             rows = [
-                [Button(f"{c.name} {c.phone or ''}".strip()[:60], Action(K_CONTACT, (str(i),)))]
+                [
+                    Button(
+                        f"{c.name} {c.phone or ''}".strip()[:60],
+                        Action(actions.EDIT_CONTACT, (str(i),)),
+                    )
+                ]
                 for i, c in enumerate(entry.contacts)
             ]
             await show(update, context, Reply(texts.EDIT_CHOOSE_CONTACT, [*rows, _cancel_row()]))
@@ -233,7 +228,7 @@ async def _ask_value(update: Update, context: BotContext) -> int:
     )
     rows = [_cancel_row()]
     if draft.field is Field.VERIFIED:
-        rows.insert(0, [Button("heute", Action(K_TODAY, ()))])
+        rows.insert(0, [Button("heute", Action(actions.EDIT_TODAY, ()))])
     await show(update, context, Reply(text, rows))
     return VALUE
 
@@ -301,7 +296,7 @@ async def _propose(
         await show(update, context, Reply(texts.EDIT_NO_CHANGE))
         return ConversationHandler.END
     _save(context, replace(draft, field=field, proposal=proposal, value=value))
-    rows = [[Button(texts.EDIT_APPLY, Action(K_APPLY, ("yes",))), *_cancel_row()]]
+    rows = [[Button(texts.EDIT_APPLY, Action(actions.EDIT_APPLY, ("yes",))), *_cancel_row()]]
     await show(update, context, Reply(_review_text(manager, proposal, meanwhile), rows))
     return CONFIRM
 
@@ -332,7 +327,10 @@ async def apply_pressed(update: Update, context: BotContext) -> int:
     assert query is not None
     draft = _draft(context)
     _save(context, EditDraft())
-    if query.data != f"{K_APPLY}|yes" or draft.proposal is None:
+    if (
+        actions.decode(query.data or "") != Action(actions.EDIT_APPLY, ("yes",))
+        or draft.proposal is None
+    ):
         await show(update, context, Reply(texts.EDIT_DISCARDED))
         return ConversationHandler.END
     if await _apply(update, context, draft.proposal, "edit"):
@@ -395,7 +393,7 @@ async def gaps_command(update: Update, context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data[GAPS] = [g.example for g in found]
     rows = [
-        [Button(texts.GAPS_ADD.format(index=i), Action(K_GAP, (str(i - 1),)))]
+        [Button(texts.GAPS_ADD.format(index=i), Action(actions.GAP, (str(i - 1),)))]
         for i in range(1, min(len(found), render_leads.MAX_LISTED) + 1)
     ]
     await send(context.bot, chat.id, Reply(render_leads.gaps(found), rows))
@@ -461,8 +459,8 @@ def _upload_review(
         context.user_data[UPLOAD] = (token, proposal)
     rows = [
         [
-            Button(texts.EDIT_APPLY, Action(K_UPLOAD, (token, "yes"))),
-            Button(texts.EDIT_DISCARD, Action(K_UPLOAD, (token, "no"))),
+            Button(texts.EDIT_APPLY, Action(actions.UPLOAD, (token, "yes"))),
+            Button(texts.EDIT_DISCARD, Action(actions.UPLOAD, (token, "no"))),
         ]
     ]
     return Reply(_review_text(context.services.knowledge, proposal, meanwhile), rows)
@@ -698,30 +696,24 @@ def conversation(
     return ConversationHandler(
         entry_points=[
             as_handler(command),
-            as_handler(
-                CallbackQueryHandler(guarded(gap_start, Role.LEAD), pattern=button_pattern(K_GAP))
-            ),
+            on_button(guarded(gap_start, Role.LEAD), actions.GAP),
         ],
         states={
             ENTRY: [
-                as_handler(CallbackQueryHandler(entry_pressed, pattern=button_pattern(K_ENTRY))),
+                on_button(entry_pressed, actions.EDIT_ENTRY),
                 as_handler(MessageHandler(typed, entry_typed)),
             ],
-            FIELD: [
-                as_handler(CallbackQueryHandler(field_pressed, pattern=button_pattern(K_FIELD)))
-            ],
-            CONTACT: [
-                as_handler(CallbackQueryHandler(contact_pressed, pattern=button_pattern(K_CONTACT)))
-            ],
+            FIELD: [on_button(field_pressed, actions.EDIT_FIELD)],
+            CONTACT: [on_button(contact_pressed, actions.EDIT_CONTACT)],
             VALUE: [
-                as_handler(CallbackQueryHandler(today_pressed, pattern=button_pattern(K_TODAY))),
+                on_button(today_pressed, actions.EDIT_TODAY),
                 as_handler(MessageHandler(typed, value_typed)),
             ],
-            CONFIRM: [as_handler(CallbackQueryHandler(apply_pressed, pattern=r"^ka\|yes$"))],
+            CONFIRM: [on_button(apply_pressed, actions.EDIT_APPLY, args="yes", required=True)],
             ConversationHandler.TIMEOUT: [as_handler(TypeHandler(Update, expired))],
         },
         fallbacks=[
-            as_handler(CallbackQueryHandler(cancel, pattern=r"^ka\|no$")),
+            on_button(cancel, actions.EDIT_APPLY, args="no", required=True),
             as_handler(CommandHandler("abbrechen", cancel)),
         ],
         conversation_timeout=timeout_seconds,
