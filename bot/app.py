@@ -7,7 +7,6 @@ services (:mod:`bot.services`) and render replies; all logic lives in Telegram-f
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
@@ -30,7 +29,6 @@ from telegram.ext import (
     filters,
 )
 from telegram.warnings import PTBUserWarning
-from watchfiles import awatch
 
 from bot import actions, logs, texts
 from bot.assistant import Assistant
@@ -41,29 +39,27 @@ from bot.handlers import (
     access,
     buttons,
     cards,
-    deliver,
-    errors,
     escalation,
     escalation_leads,
-    knowledge,
+    knowledge_edit,
+    knowledge_files,
     location,
-    menu,
     questions,
 )
 from bot.handlers.access import guarded
-from bot.handlers.context import BROADCASTER_KEY, GUIDE_KEY, SERVICES_KEY, BotContext
-from bot.handlers.processor import PerUserUpdateProcessor
 from bot.render import semantic_off_notice
 from bot.services import Services, StartupError, create_services, load_assistant
 from bot.storage.users import Role
-from bot.telegram_request import AiohttpRequest, Connectivity
+from bot.telegram import errors, jobs
+from bot.telegram.context import BROADCASTER_KEY, GUIDE_KEY, SERVICES_KEY, BotContext
+from bot.telegram.processor import PerUserUpdateProcessor
+from bot.telegram.request import AiohttpRequest, Connectivity
 
 log = logging.getLogger(__name__)
 
 # Our conversations mix buttons and typed answers per user and chat, on purpose (PTB FAQ).
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
-WATCH_STOP_KEY = "knowledge_watch_stop"
 CONNECTIVITY_KEY = "connectivity"
 REQUESTS_KEY = "requests"
 # Enough to overlap Telegram round trips; more only holds more updates half-done in memory.
@@ -99,7 +95,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
             )
         )
         .post_init(_post_init(settings, assistant))
-        .post_stop(_post_stop)
+        .post_stop(jobs.stop_watching)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -118,7 +114,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         [
             # Conversations first: each claims its own steps' messages and buttons.
             escalation.conversation(timeout, handler(command("eskalation"))),
-            knowledge.conversation(timeout, handler(command("bearbeiten"))),
+            knowledge_edit.conversation(timeout, handler(command("bearbeiten"))),
             # Every other command, from the table (role checked at registration).
             *(handler(row) for row in COMMANDS if row.callback and not row.conversation),
             CallbackQueryHandler(
@@ -133,12 +129,12 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
                 ),
             ),
             CallbackQueryHandler(
-                guarded(knowledge.upload_decided, Role.LEAD),
+                guarded(knowledge_files.upload_decided, Role.LEAD),
                 pattern=actions.pattern(actions.UPLOAD, required=True),
             ),
             # Emergency card in the client's language (issue 14): its buttons.
             CallbackQueryHandler(cards.button, pattern=cards.BUTTON_PATTERN),
-            MessageHandler(filters.Document.ALL, guarded(knowledge.upload, Role.LEAD)),
+            MessageHandler(filters.Document.ALL, guarded(knowledge_files.upload, Role.LEAD)),
             # Shared locations (issue 14): the consent button and the location itself.
             CallbackQueryHandler(
                 location.save_place, pattern=actions.pattern(actions.SAVE_LOCATED, required=True)
@@ -174,27 +170,7 @@ def _post_init(
                 "production)",
                 services.clock.pinned.isoformat(),
             )
-        jobs = application.job_queue
-        if jobs is not None:
-            jobs.run_once(menu.set_default_menu, when=0, name="command-menu")
-            if settings.team_lead_chat_id is not None:
-                jobs.run_once(deliver.check_lead_chat_job, when=0, name="check-lead-chat")
-            jobs.run_daily(_purge, time=dt.time(3, 0, tzinfo=settings.zone), name="retention")
-            jobs.run_once(_purge, when=5, name="retention-at-start")
-            # The outbox is read at start, so alerts of a previous run are delivered now.
-            jobs.run_repeating(deliver.outbox_job, interval=2, first=0, name="outbox")
-            jobs.run_repeating(
-                deliver.reminder_job,
-                interval=settings.escalation_check_seconds,
-                first=5,
-                name="reminders",
-            )
-            jobs.run_daily(
-                knowledge.weekly_stale_job,
-                time=dt.time(8, 0, tzinfo=settings.zone),
-                days=(0,),  # Mondays
-                name="stale-report",
-            )
+        jobs.schedule(application, settings)
         # Broadcasts (e.g. a changed emergency number) go through PTB's rate limiter.
         connectivity = application.bot_data[CONNECTIVITY_KEY]
         broadcaster = ExtBot(
@@ -208,12 +184,6 @@ def _post_init(
         )
         await broadcaster.initialize()
         application.bot_data[BROADCASTER_KEY] = broadcaster
-        if settings.knowledge_watch:
-            stop = asyncio.Event()
-            task = asyncio.get_running_loop().create_task(
-                _watch_knowledge(application, settings, stop), name="watch-knowledge"
-            )
-            application.bot_data[WATCH_STOP_KEY] = (stop, task)
         log.info(
             "serving %d entries (knowledge %s) as @%s",
             len(services.assistant.knowledge.entries),
@@ -249,37 +219,6 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     services = application.bot_data.get(SERVICES_KEY)
     if isinstance(services, Services):
         await services.close()
-
-
-async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
-    watcher = application.bot_data.pop(WATCH_STOP_KEY, None)
-    if watcher is not None:
-        stop, task = watcher
-        stop.set()
-        await task
-
-
-async def _watch_knowledge(
-    application: Application,  # type: ignore[type-arg]
-    settings: Settings,
-    stop: asyncio.Event,
-) -> None:
-    """KNOWLEDGE_WATCH: a change on disk schedules a reload (which keeps broken files out)."""
-    async for _changes in awatch(settings.knowledge_dir, stop_event=stop, recursive=True):
-        if application.job_queue is not None:
-            application.job_queue.run_once(knowledge.watch_job, when=0, name="reload")
-
-
-async def _purge(context: BotContext) -> None:
-    """Daily: delete questions and feedback older than the retention period."""
-    services = context.services
-    now = services.clock.now()
-    deleted = await services.questions.purge(
-        now - dt.timedelta(days=services.settings.question_retention_days)
-    )
-    await services.users.purge_attempts(now - dt.timedelta(days=1))
-    erased = await services.escalations.erase_expired()
-    log.info("retention: deleted %d logged questions, erased %d escalations", deleted, erased)
 
 
 def run(settings: Settings) -> None:

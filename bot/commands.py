@@ -16,10 +16,20 @@ from typing import Any
 from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.handlers import browse, cards, escalation, escalation_leads, knowledge, place, start, team
+from bot.handlers import (
+    browse,
+    cards,
+    escalation,
+    escalation_leads,
+    knowledge_edit,
+    knowledge_files,
+    place,
+    start,
+    team,
+)
 from bot.handlers.access import Callback, guarded
-from bot.handlers.context import BotContext, CommandGuide
 from bot.storage.users import Role
+from bot.telegram.context import BotContext, CommandGuide
 
 __all__ = [
     "COMMANDS",
@@ -74,14 +84,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("abbrechen", None),  # ends the escalation or the edit conversation
     Command("einladen", team.invite, Role.LEAD),
     Command("export", escalation_leads.export_command, Role.LEAD),
-    Command("bearbeiten", knowledge.edit_start, Role.LEAD, conversation=True),
-    Command("bestaetigen", knowledge.confirm_command, Role.LEAD),
-    Command("luecken", knowledge.gaps_command, Role.LEAD),
-    Command("veraltet", knowledge.stale_command, Role.LEAD),
-    Command("wissen", knowledge.files_command, Role.LEAD),
-    Command("verlauf", knowledge.history_command, Role.LEAD),
-    Command("zuruecksetzen", knowledge.rollback_command, Role.LEAD),
-    Command("neuladen", knowledge.reload_command, Role.LEAD),
+    Command("bearbeiten", knowledge_edit.edit_start, Role.LEAD, conversation=True),
+    Command("bestaetigen", knowledge_files.confirm_command, Role.LEAD),
+    Command("luecken", knowledge_files.gaps_command, Role.LEAD),
+    Command("veraltet", knowledge_files.stale_command, Role.LEAD),
+    Command("wissen", knowledge_files.files_command, Role.LEAD),
+    Command("verlauf", knowledge_files.history_command, Role.LEAD),
+    Command("zuruecksetzen", knowledge_files.rollback_command, Role.LEAD),
+    Command("neuladen", knowledge_files.reload_command, Role.LEAD),
     Command("statistik", escalation_leads.statistics_command, Role.LEAD),
     Command("nutzer", team.list_users, Role.LEAD),
     Command("entfernen", team.remove_user, Role.LEAD),

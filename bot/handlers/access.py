@@ -17,10 +17,10 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot import texts
-from bot.handlers import menu
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge
 from bot.storage.users import Role
+from bot.telegram import menu
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge
 
 log = logging.getLogger(__name__)
 

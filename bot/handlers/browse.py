@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.context import BotContext
-from bot.handlers.io import send
 from bot.storage.users import Role
+from bot.telegram.context import BotContext
+from bot.telegram.io import send
 
 
 async def topics(update: Update, context: BotContext) -> None:

@@ -11,11 +11,11 @@ import logging
 from telegram import Update
 
 from bot import actions, texts
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, edit, send
 from bot.handlers.place import place_chosen
 from bot.handlers.questions import LAST_QUESTION
 from bot.handlers.team import invite_role_chosen
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, edit, send
 
 log = logging.getLogger(__name__)
 

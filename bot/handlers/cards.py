@@ -13,9 +13,9 @@ from telegram import Update
 
 from bot import actions, texts
 from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, edit, send
 from bot.render import Reply
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, edit, send
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,12 @@ from bot import actions, texts
 from bot.actions import Action
 from bot.escalations.model import Kind, Report, Urgency
 from bot.escalations.privacy import personal_data
-from bot.handlers.context import BotContext
-from bot.handlers.deliver import deliver_now, reach_lines
-from bot.handlers.io import acknowledge, send
-from bot.handlers.steps import Handler, as_handler, on_button, pressed_choice, show
 from bot.render import Button, Reply, echo, own_police
 from bot.storage.database import StorageError
+from bot.telegram.context import BotContext
+from bot.telegram.deliver import deliver_now, reach_lines
+from bot.telegram.io import acknowledge, send
+from bot.telegram.steps import Handler, as_handler, on_button, pressed_choice, show
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from bot.escalations.reports import chart_png, statistics, to_csv
 from bot.escalations.service import Change
 from bot.handlers import questions
 from bot.handlers.access import private_only, require
-from bot.handlers.context import BotContext
-from bot.handlers.deliver import deliver_now, refresh_alerts
-from bot.handlers.io import acknowledge, edit, send
 from bot.render import Button, Reply
 from bot.storage.users import Role
+from bot.telegram.context import BotContext
+from bot.telegram.deliver import deliver_now, refresh_alerts
+from bot.telegram.io import acknowledge, edit, send
 
 log = logging.getLogger(__name__)
 

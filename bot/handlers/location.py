@@ -17,10 +17,10 @@ from bot import actions, texts
 from bot.assistant import Assistant
 from bot.geo.geonames import GeoNamesError, gazetteer
 from bot.geo.locate import locate
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, send
 from bot.knowledge.model import Place
 from bot.render import Reply
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, send
 
 log = logging.getLogger(__name__)
 

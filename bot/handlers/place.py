@@ -8,10 +8,10 @@ from telegram import Update
 
 from bot import actions, texts
 from bot.actions import Action
-from bot.handlers.context import BotContext
-from bot.handlers.io import send
 from bot.handlers.location import location_keyboard, save_chosen_place
 from bot.render import Button, Reply, echo
+from bot.telegram.context import BotContext
+from bot.telegram.io import send
 
 
 async def set_place(update: Update, context: BotContext) -> None:

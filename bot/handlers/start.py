@@ -8,9 +8,9 @@ import logging
 from telegram import Update
 
 from bot import texts
-from bot.handlers import menu
-from bot.handlers.context import BotContext
 from bot.storage.users import Redeem, Role
+from bot.telegram import menu
+from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ from telegram import Update
 
 from bot import actions, texts
 from bot.actions import Action
-from bot.handlers import menu
 from bot.handlers.access import require
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, send
 from bot.render import Button, Reply
 from bot.storage.users import INVITE_TTL, Role, User
+from bot.telegram import menu
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, send
 
 
 def _may_grant(granter: User, role: Role) -> bool:

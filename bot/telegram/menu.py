@@ -14,8 +14,8 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.handlers.context import BotContext, CommandGuide
 from bot.storage.users import Role, User
+from bot.telegram.context import BotContext, CommandGuide
 
 log = logging.getLogger(__name__)
 

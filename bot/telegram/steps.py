@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import actions, texts
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, edit, send
 from bot.render import Reply
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, edit, send
 
 Handler = BaseHandler[Update, BotContext, object]
 E = TypeVar("E", bound=enum.Enum)
