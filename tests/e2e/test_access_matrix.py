@@ -137,6 +137,23 @@ def test_a_caseworker_gets_nothing_from_lead_commands(
     assert replies[0].buttons == []
 
 
+@pytest.fixture(scope="module")
+def lead(matrix_bot: BotProcess) -> User:
+    user = new_user("Team", "Leitung")
+    matrix_bot.register(user, role="lead", inviter=ADMIN)
+    return user
+
+
+@pytest.mark.parametrize("command", sorted(ADMINS))
+def test_caseworkers_and_leads_get_nothing_from_admin_commands(
+    matrix_bot: BotProcess, caseworker: User, lead: User, command: str
+) -> None:
+    for user in (caseworker, lead):
+        replies = matrix_bot.ask_all(user, f"/{command} 1")
+        assert [r.plain_text for r in replies] == [texts.ADMINS_ONLY], user
+        assert replies[0].buttons == []
+
+
 def test_a_caseworker_gets_nothing_from_lead_buttons_and_uploads(
     matrix_bot: BotProcess, caseworker: User
 ) -> None:
