@@ -17,6 +17,7 @@ from telegram.ext import CommandHandler
 
 from bot import texts
 from bot.handlers import (
+    admin,
     browse,
     cards,
     escalation,
@@ -95,6 +96,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("statistik", escalation_leads.statistics_command, Role.LEAD),
     Command("nutzer", team.list_users, Role.LEAD),
     Command("entfernen", team.remove_user, Role.LEAD),
+    Command("version", admin.version, Role.ADMIN),
 )
 
 

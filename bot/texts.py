@@ -129,6 +129,15 @@ HELP_HEADING_LEAD = "\n\n<b>Für Teamleitungen</b>"
 HELP_HEADING_ADMIN = "\n\n<b>Für Admins</b>"
 HELP_LINE = "/{command} – {text}"
 HELP_UPLOAD = "YAML-Datei als Dokument schicken – wird geprüft und zur Übernahme angezeigt"
+VERSION = (
+    "<b>Version</b>\n"
+    "Programm: {commit}\n"
+    "Wissensstand: {knowledge} ({entries} Einträge)\n"
+    "Letzte Änderung im Bot: {revision}"
+)
+VERSION_UNKNOWN = "unbekannt"
+VERSION_REVISION = "Revision #{id}"
+VERSION_NONE = "keine"
 START_REGISTERED = "Du bist schon registriert. /hilfe zeigt, was der Bot kann."
 LEADS_ONLY = "Das dürfen nur Teamleitungen."
 ADMINS_ONLY = "Das dürfen nur Admins."
@@ -156,6 +165,7 @@ COMMAND_MENU = {
     "statistik": "Teamleitung: Statistik der Eskalationen",
     "nutzer": "Teamleitung: registrierte Personen",
     "entfernen": "Teamleitung: Person entfernen",
+    "version": "Admin: laufende Version und Wissensstand",
 }
 # The line of each command in /hilfe (commands without one are not listed there).
 COMMAND_HELP = {
@@ -178,6 +188,7 @@ COMMAND_HELP = {
     "verlauf": "letzte Änderungen",
     "zuruecksetzen": "Änderung zurücknehmen",
     "neuladen": "Wissen neu laden",
+    "version": "laufende Version und Wissensstand",
 }
 
 # -- invitations and users -------------------------------------------------------------------
