@@ -47,7 +47,7 @@ from bot.handlers import (
     questions,
 )
 from bot.handlers.access import guarded
-from bot.render import semantic_off_notice
+from bot.render.answers import semantic_off_notice
 from bot.services import Services, StartupError, create_services, load_assistant
 from bot.storage.users import Role
 from bot.telegram import errors, jobs

@@ -17,7 +17,8 @@ from bot.assistant import Assistant
 from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
 from bot.clock import parse_local_datetime
 from bot.knowledge.model import Place
-from bot.render import Renderer, Reply, to_plain
+from bot.render import Reply, to_plain
+from bot.render.answers import Renderer
 
 
 class ConsoleChat:

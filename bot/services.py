@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.escalations.service import EscalationService, EscalationSettings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
-from bot.render import Renderer
+from bot.render.answers import Renderer
 from bot.search.danger_model import load_classifier
 from bot.search.embedding import load_embedder
 from bot.search.engine import MeaningSource

@@ -378,6 +378,8 @@ EDIT_ASK_ENTRY = "Welchen Eintrag willst du bearbeiten? Schreib ein Stichwort od
 EDIT_CHOOSE_ENTRY = "Welcher Eintrag?"
 EDIT_NO_ENTRY = "Dazu finde ich keinen Eintrag. Schreib ein anderes Stichwort oder die id."
 EDIT_CHOOSE_FIELD = "<b>{title}</b> (<code>{id}</code>): Was willst du ändern?"
+EDIT_TODAY_BUTTON = "heute"
+EDIT_TODAY_WORD = "heute"  # typed instead of a date
 EDIT_CHOOSE_CONTACT = "Welcher Kontakt?"
 EDIT_NO_CONTACTS = "Dieser Eintrag hat keine Kontakte."
 EDIT_ASK_VALUE = {
@@ -432,6 +434,7 @@ RELOAD_BROKEN = (
     "⚠️ <b>Das Wissen auf der Festplatte ist fehlerhaft.</b> Der Bot antwortet weiter mit dem "
     "letzten funktionierenden Stand.\n\n{problems}"
 )
+PHONE_CHANGED_LINE = "☎️ {name}: {phone}"
 PHONE_CHANGED_NOTICE = (
     "📞 <b>Neue Nummer im Notfallwissen:</b> {title}\n{phones}\n\nDetails: Frag einfach nach "
     "»{title}«."
@@ -552,6 +555,7 @@ LEAD_CHAT_UNREACHABLE = (
     "Eskalationen gehen direkt an die Admins, bis der Bot wieder in der Gruppe ist "
     "oder die Chat-ID stimmt"
 )
+LEAD_CHAT_NOT_MEMBER = "der Bot ist nicht Mitglied ({status})"
 LEAD_CHAT_UNREACHABLE_ADMIN = (
     "⚠️ <b>Die Gruppe der Teamleitungen ist nicht erreichbar.</b>\n"
     "TEAM_LEAD_CHAT_ID {chat}: {reason}\n\n"

@@ -8,7 +8,6 @@ On "Senden" the escalation is committed before the caseworker is told "Gespeiche
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,12 +25,14 @@ from telegram.ext import (
 
 from bot import actions, texts
 from bot.actions import Action
-from bot.escalations.model import Kind, Report, Urgency
+from bot.escalations.model import EscalationReport, Kind, Urgency
 from bot.escalations.privacy import personal_data
-from bot.render import Button, Reply, echo, own_police
+from bot.render import Button, Reply, echo
+from bot.render import escalations as render
+from bot.render.answers import own_police
 from bot.storage.database import StorageError
 from bot.telegram.context import BotContext
-from bot.telegram.deliver import deliver_now, reach_lines
+from bot.telegram.deliver import deliver_now
 from bot.telegram.io import acknowledge, send
 from bot.telegram.steps import Handler, as_handler, on_button, pressed_choice, show
 
@@ -192,19 +193,7 @@ async def description_typed(update: Update, context: BotContext) -> int:
 
 def _summary(draft: Draft) -> Reply:
     assert draft.kind is not None and draft.urgency is not None
-    text = texts.ESC_SUMMARY.format(
-        kind=texts.KIND_LABELS[draft.kind.value],
-        place=html.escape(draft.place or texts.ESC_NO_PLACE),
-        urgency=texts.URGENCY_LABELS[draft.urgency.value],
-        description=html.escape(draft.description or ""),
-    )
-    rows = [
-        [
-            Button(texts.ESC_SEND, Action(actions.ESC_STEP, ("send",))),
-            Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",))),
-        ]
-    ]
-    return Reply(text, rows)
+    return render.draft_summary(draft.kind, draft.place, draft.urgency, draft.description or "")
 
 
 async def confirm_step(update: Update, context: BotContext) -> int:
@@ -234,7 +223,7 @@ async def _send(update: Update, context: BotContext) -> int:
         await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return ConversationHandler.END
     services = context.services
-    report = Report(
+    report = EscalationReport(
         reporter_id=account.user_id,
         kind=draft.kind,
         urgency=draft.urgency,
@@ -262,7 +251,7 @@ async def _send(update: Update, context: BotContext) -> int:
         log.warning("alert for #%s not delivered within %ss", escalation.id, DELIVERY_WAIT_SECONDS)
     # Whom the alert really reached (the group, or the admins instead), never a promise.
     reach = await services.escalations.reach(escalation.id)
-    lines = [texts.ESC_SAVED.format(id=escalation.id), *reach_lines(reach)]
+    lines = [texts.ESC_SAVED.format(id=escalation.id), *render.reach_lines(reach)]
     reply = _with_contacts(context, "\n".join(lines), draft)
     await send(context.bot, chat_id, reply)
     return ConversationHandler.END
@@ -288,7 +277,10 @@ def _with_contacts(context: BotContext, text: str, draft: Draft) -> Reply:
         )
         if police is not None:  # the town's own police first, also when search found it
             entries = [police, *(e for e in entries if e.id != police.id)]
-    rows = [[Button(f"➡️ {e.title}", Action(actions.OPEN_ENTRY, (e.id,)))] for e in entries]
+    rows = [
+        [Button(texts.RELATED_BUTTON.format(title=e.title), Action(actions.OPEN_ENTRY, (e.id,)))]
+        for e in entries
+    ]
     return Reply(f"{text}\n\n{texts.ESC_CONTACTS}" if rows else text, rows)
 
 

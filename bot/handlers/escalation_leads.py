@@ -14,12 +14,12 @@ from telegram import ForceReply, InputFile, Update
 
 from bot import actions, texts
 from bot.actions import Action
-from bot.escalations import render
 from bot.escalations.reports import chart_png, statistics, to_csv
 from bot.escalations.service import Change
 from bot.handlers import questions
 from bot.handlers.access import private_only, require
 from bot.render import Button, Reply
+from bot.render import escalations as render
 from bot.storage.users import Role
 from bot.telegram.context import BotContext
 from bot.telegram.deliver import deliver_now, refresh_alerts
@@ -169,7 +169,7 @@ async def _show_history(update: Update, context: BotContext, escalation_id: int)
         return
     await acknowledge(query)
     events = await services.escalations.history(escalation_id)
-    await edit(query, render.history(escalation, events, services.clock.timezone))
+    await edit(query, render.escalation_history(escalation, events, services.clock.timezone))
 
 
 async def export_command(update: Update, context: BotContext) -> None:

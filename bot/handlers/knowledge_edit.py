@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
@@ -23,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import actions, render_leads, texts
+from bot import actions, texts
 from bot.actions import Action
 from bot.handlers import knowledge_files
 from bot.handlers.access import guarded, require
@@ -34,6 +33,7 @@ from bot.knowledge.manager import (
 )
 from bot.knowledge.model import Entry
 from bot.render import Button, Reply, echo
+from bot.render import knowledge as render_knowledge
 from bot.storage.users import Role
 from bot.telegram.context import BotContext
 from bot.telegram.io import acknowledge
@@ -145,7 +145,7 @@ async def _entry_chosen(update: Update, context: BotContext, entry: Entry) -> in
     rows = [
         [Button(texts.FIELD_LABELS[f.value], Action(actions.EDIT_FIELD, (f.value,)))] for f in Field
     ]
-    text = texts.EDIT_CHOOSE_FIELD.format(title=html.escape(entry.title), id=entry.id)
+    text = render_knowledge.choose_field(entry.title, entry.id)
     await show(update, context, Reply(text, [*rows, _cancel_row()]))
     return FIELD
 
@@ -207,11 +207,11 @@ async def _ask_value(update: Update, context: BotContext) -> int:
     text = (
         texts.EDIT_ASK_VALUE[draft.field.value]
         + "\n\n"
-        + texts.EDIT_CURRENT.format(value=render_leads._value(current))
+        + texts.EDIT_CURRENT.format(value=render_knowledge.shown_value(current))
     )
     rows = [_cancel_row()]
     if draft.field is Field.VERIFIED:
-        rows.insert(0, [Button("heute", Action(actions.EDIT_TODAY, ()))])
+        rows.insert(0, [Button(texts.EDIT_TODAY_BUTTON, Action(actions.EDIT_TODAY, ()))])
     await show(update, context, Reply(text, rows))
     return VALUE
 
@@ -231,7 +231,7 @@ async def value_typed(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     assert draft.field is not None
     value = (message.text or "").strip()
-    if draft.field is Field.VERIFIED and value.lower() == "heute":
+    if draft.field is Field.VERIFIED and value.lower() == texts.EDIT_TODAY_WORD:
         value = context.services.clock.today().isoformat()
     return await _propose(update, context, draft.field, value)
 
@@ -272,7 +272,7 @@ async def _propose(
         return VALUE
     proposal = manager.propose(file, new_text)
     if not proposal.ok:
-        text = render_leads.refused(proposal.result.errors)
+        text = render_knowledge.refused(proposal.result.errors)
         await show(update, context, Reply(text, [_cancel_row()]))
         return VALUE
     if proposal.review.empty:

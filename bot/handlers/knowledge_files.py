@@ -9,14 +9,14 @@ These handlers only ask, show the review and relay the lead's decision.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 import secrets
 
 from telegram import InputFile, Update
 
-from bot import actions, render_leads, reports, texts
+from bot import actions, texts
 from bot.actions import Action
+from bot.knowledge import reports
 from bot.knowledge.edit import Field, edit_entry
 from bot.knowledge.manager import (
     MAX_UPLOAD_BYTES,
@@ -26,6 +26,7 @@ from bot.knowledge.manager import (
     Proposal,
 )
 from bot.render import Button, Reply, echo
+from bot.render import knowledge as render_knowledge
 from bot.telegram import deliver
 from bot.telegram.context import BotContext
 from bot.telegram.io import acknowledge, send
@@ -51,9 +52,9 @@ def review_text(
 ) -> str:
     warnings = proposal.result.warnings
     if meanwhile is None:
-        return render_leads.review(proposal.file, proposal.review, warnings)
+        return render_knowledge.review(proposal.file, proposal.review, warnings)
     older, who = meanwhile
-    return render_leads.changed_meanwhile(
+    return render_knowledge.changed_meanwhile(
         proposal.file, who, manager.changed_since(older), proposal.review, warnings
     )
 
@@ -80,14 +81,14 @@ async def apply_reviewed(
         log.info("%s changed since the review: reviewing again", proposal.file)
         return False
     except ChangeRefused as exc:
-        text = render_leads.refused(exc.problems)
+        text = render_knowledge.refused(exc.problems)
         await show(update, context, Reply(text))
         return True
     except OSError:
         log.exception("could not write knowledge file %s", proposal.file)
         await show(update, context, Reply(texts.EDIT_FAILED))
         return True
-    text = texts.EDIT_APPLIED.format(revision=revision, summary=html.escape(changes.summary()))
+    text = render_knowledge.applied(revision, changes)
     await show(update, context, Reply(text))
     await deliver.announce_phone_changes(context, changes)
     return True
@@ -108,9 +109,9 @@ async def gaps_command(update: Update, context: BotContext) -> None:
         context.user_data[GAPS] = [g.example for g in found]
     rows = [
         [Button(texts.GAPS_ADD.format(index=i), Action(actions.GAP, (str(i - 1),)))]
-        for i in range(1, min(len(found), render_leads.MAX_LISTED) + 1)
+        for i in range(1, min(len(found), render_knowledge.MAX_LISTED) + 1)
     ]
-    await send(context.bot, chat.id, Reply(render_leads.gaps(found), rows))
+    await send(context.bot, chat.id, Reply(render_knowledge.gaps(found), rows))
 
 
 # -- uploads ---------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ async def upload(update: Update, context: BotContext) -> None:
         return
     proposal = context.services.knowledge.propose(name, text)
     if not proposal.ok:
-        reply = Reply(render_leads.refused(proposal.result.errors))
+        reply = Reply(render_knowledge.refused(proposal.result.errors))
         await send(context.bot, message.chat_id, reply)
         return
     if proposal.review.empty and name in context.services.knowledge.knowledge.files:
@@ -184,7 +185,7 @@ async def upload_decided(update: Update, context: BotContext) -> None:
     # so that what it would undo of the other change is visible.
     fresh = context.services.knowledge.propose(older.file, older.new_text)
     if not fresh.ok:
-        await show(update, context, Reply(render_leads.refused(fresh.result.errors)))
+        await show(update, context, Reply(render_knowledge.refused(fresh.result.errors)))
         return
     who = await changed_by(context, older.file)
     await show(update, context, _upload_review(context, fresh, (older, who)))
@@ -221,14 +222,10 @@ async def confirm_command(update: Update, context: BotContext) -> None:
         await send(
             context.bot,
             message.chat_id,
-            Reply(render_leads.refused(exc.problems)),
+            Reply(render_knowledge.refused(exc.problems)),
         )
         return
-    await message.reply_text(
-        texts.CONFIRMED.format(
-            title=html.escape(entry.title), date=texts.german_date(today), revision=revision
-        )
-    )
+    await message.reply_text(render_knowledge.confirmed(entry.title, today, revision))
 
 
 async def files_command(update: Update, context: BotContext) -> None:
@@ -248,7 +245,11 @@ async def history_command(update: Update, context: BotContext) -> None:
         return
     services = context.services
     recent = await services.knowledge.revisions.recent(10)
-    await send(context.bot, chat.id, Reply(render_leads.history(recent, services.clock.timezone)))
+    await send(
+        context.bot,
+        chat.id,
+        Reply(render_knowledge.revision_history(recent, services.clock.timezone)),
+    )
 
 
 async def rollback_command(update: Update, context: BotContext) -> None:
@@ -272,14 +273,10 @@ async def rollback_command(update: Update, context: BotContext) -> None:
         await send(
             context.bot,
             message.chat_id,
-            Reply(render_leads.refused(exc.problems)),
+            Reply(render_knowledge.refused(exc.problems)),
         )
         return
-    await message.reply_text(
-        texts.ROLLBACK_DONE.format(
-            old=number, revision=revision, summary=html.escape(changes.summary())
-        )
-    )
+    await message.reply_text(render_knowledge.rolled_back(number, revision, changes))
     await deliver.announce_phone_changes(context, changes)
 
 
@@ -290,12 +287,10 @@ async def reload_command(update: Update, context: BotContext) -> None:
     outcome = await context.services.knowledge.reload_from_disk()
     if outcome.problems:
         context.services.knowledge.new_problems(outcome.problems)  # told now: not again
-        text = texts.RELOAD_BROKEN.format(problems=render_leads.problems(outcome.problems))
+        text = texts.RELOAD_BROKEN.format(problems=render_knowledge.problems(outcome.problems))
         await send(context.bot, message.chat_id, Reply(text))
     elif outcome.changed and outcome.review is not None:
-        await message.reply_text(
-            texts.RELOAD_CHANGED.format(summary=html.escape(outcome.review.summary()))
-        )
+        await message.reply_text(render_knowledge.reloaded(outcome.review))
         await deliver.announce_phone_changes(context, outcome.review)
     else:
         await message.reply_text(texts.RELOAD_UNCHANGED)
@@ -312,4 +307,4 @@ def stale_report(context: BotContext) -> str:
     services = context.services
     threshold = services.settings.stale_after_days
     report = reports.stale(services.knowledge.knowledge, services.clock.today(), threshold)
-    return render_leads.stale(report, threshold)
+    return render_knowledge.stale_list(report, threshold)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import Update
 
 from bot import actions, texts
 from bot.actions import Action
 from bot.handlers.access import require
 from bot.render import Button, Reply
+from bot.render import team as render_team
 from bot.storage.users import INVITE_TTL, Role, User
 from bot.telegram import menu
 from bot.telegram.context import BotContext
@@ -63,14 +62,7 @@ async def _create_invite(update: Update, context: BotContext, role: Role) -> Non
     code = await services.users.create_invite(role, account.user_id, now)
     link = f"https://t.me/{context.bot.username}?start={code}"
     until = now + INVITE_TTL
-    await context.bot.send_message(
-        chat.id,
-        texts.INVITE_CREATED.format(
-            role=texts.ROLE_NAMES[role.value],
-            until=f"{until:%d.%m.%Y %H:%M}",
-            link=html.escape(link),
-        ),
-    )
+    await context.bot.send_message(chat.id, render_team.invite_created(role, until, link))
 
 
 async def list_users(update: Update, context: BotContext) -> None:
@@ -79,22 +71,8 @@ async def list_users(update: Update, context: BotContext) -> None:
         return
     services = context.services
     users = await services.users.all()
-    lines = [texts.USERS_HEADING.format(count=len(users))]
-    for user in users:
-        seen = (
-            f"{user.last_seen.astimezone(services.clock.timezone):%d.%m.%Y %H:%M}"
-            if user.last_seen
-            else texts.USER_NEVER_SEEN
-        )
-        lines.append(
-            texts.USER_LINE.format(
-                name=html.escape(user.display_name or "–"),
-                role=texts.ROLE_NAMES[user.role.value],
-                user_id=user.user_id,
-                seen=seen,
-            )
-        )
-    await send(context.bot, chat.id, Reply("\n".join(lines)))
+    text = render_team.user_list(users, services.clock.timezone)
+    await send(context.bot, chat.id, Reply(text))
 
 
 async def remove_user(update: Update, context: BotContext) -> None:

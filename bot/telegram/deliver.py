@@ -8,7 +8,6 @@ and Telegram's errors into :class:`DeliveryError`.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 
 from telegram.constants import ChatMemberStatus
@@ -23,10 +22,11 @@ from telegram.error import (
 )
 
 from bot import texts
-from bot.escalations import render
-from bot.escalations.service import DeliveryError, Outgoing, Reach
+from bot.escalations.service import DeliveryError, Outgoing
 from bot.knowledge.diff import Review
 from bot.render import Reply
+from bot.render import escalations as render
+from bot.render import knowledge as render_knowledge
 from bot.storage.users import Role
 from bot.telegram.context import BotContext
 from bot.telegram.io import edit_message, send
@@ -92,12 +92,12 @@ async def announce_phone_changes(context: BotContext, changes: Review) -> None:
     users = await services.users.all()
     bot = context.broadcaster
     for entry in changed:
-        phones = "\n".join(
-            f"☎️ {html.escape(view.contact.name)}: {html.escape(view.phone.display)}"
+        phones = [
+            (view.contact.name, view.phone.display)
             for view in services.assistant.contacts(entry)
             if view.phone is not None
-        )
-        text = texts.PHONE_CHANGED_NOTICE.format(title=html.escape(entry.title), phones=phones)
+        ]
+        text = render_knowledge.phone_changed(entry.title, phones)
         for user in users:
             try:
                 await bot.send_message(user.user_id, text)
@@ -138,7 +138,7 @@ async def check_lead_chat(context: BotContext) -> bool:
         return False
     if member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
         await _lead_chat_unreachable(
-            context, chat_id, f"der Bot ist nicht Mitglied ({member.status})"
+            context, chat_id, texts.LEAD_CHAT_NOT_MEMBER.format(status=member.status)
         )
         return True
     log.info(texts.LEAD_CHAT_OK.format(chat=chat_id, title=chat.title or chat.type))
@@ -147,9 +147,7 @@ async def check_lead_chat(context: BotContext) -> bool:
 
 async def _lead_chat_unreachable(context: BotContext, chat_id: int, reason: str) -> None:
     log.error(texts.LEAD_CHAT_UNREACHABLE.format(chat=chat_id, reason=reason))
-    notice = Reply(
-        texts.LEAD_CHAT_UNREACHABLE_ADMIN.format(chat=chat_id, reason=html.escape(reason))
-    )
+    notice = Reply(render.lead_chat_unreachable(chat_id, reason))
     for admin_id in await context.services.escalations.fallback_targets():
         try:
             await send(context.bot, admin_id, notice)
@@ -157,24 +155,3 @@ async def _lead_chat_unreachable(context: BotContext, chat_id: int, reason: str)
             log.warning(
                 "could not tell admin %s that the leads' group is unreachable: %s", admin_id, exc
             )
-
-
-def reach_lines(reach: Reach) -> list[str]:
-    """The reporter's confirmation: whom the alert really reached, and what is still open."""
-    if reach.group == "delivered":
-        return [texts.ESC_REACHED_GROUP]
-    if reach.nobody:
-        return [texts.ESC_REACHED_NOBODY]
-    if reach.group == "failed":
-        lines = [texts.ESC_GROUP_UNREACHABLE]
-        if reach.direct:
-            lines.append(texts.ESC_REACHED_ADMINS.format(count=reach.direct))
-        if reach.direct_pending:
-            lines.append(texts.ESC_REACH_PENDING)
-        return lines
-    lines = []
-    if reach.direct:
-        lines.append(texts.ESC_REACHED_DIRECT.format(count=reach.direct))
-    if reach.group == "pending" or reach.direct_pending:
-        lines.append(texts.ESC_REACH_PENDING)
-    return lines

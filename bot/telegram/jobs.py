@@ -16,9 +16,11 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 from watchfiles import awatch
 
-from bot import render_leads, reports, texts
+from bot import texts
 from bot.config import Settings
+from bot.knowledge import reports
 from bot.render import Reply
+from bot.render import knowledge as render_knowledge
 from bot.telegram import deliver, menu
 from bot.telegram.context import BotContext
 from bot.telegram.io import send
@@ -116,7 +118,7 @@ async def weekly_stale(context: BotContext) -> None:
     )
     if not report:
         return
-    text = render_leads.stale(report, services.settings.stale_after_days)
+    text = render_knowledge.stale_list(report, services.settings.stale_after_days)
     for chat_id in await deliver.lead_chats(context):
         try:
             await send(context.bot, chat_id, Reply(text))
@@ -129,7 +131,7 @@ async def reload_knowledge(context: BotContext) -> None:
     manager = context.services.knowledge
     outcome = await manager.reload_from_disk()
     if outcome.problems and manager.new_problems(outcome.problems):
-        text = texts.RELOAD_BROKEN.format(problems=render_leads.problems(outcome.problems))
+        text = texts.RELOAD_BROKEN.format(problems=render_knowledge.problems(outcome.problems))
         for chat_id in await deliver.lead_chats(context):
             try:
                 await send(context.bot, chat_id, Reply(text))

@@ -14,8 +14,7 @@ import pytest
 
 from bot import logs
 from bot.clock import Clock
-from bot.escalations import render
-from bot.escalations.model import Kind, Report, Status, Urgency
+from bot.escalations.model import EscalationReport, Kind, Status, Urgency
 from bot.escalations.privacy import personal_data
 from bot.escalations.reports import chart_png, statistics, to_csv, to_json
 from bot.escalations.service import (
@@ -27,6 +26,7 @@ from bot.escalations.service import (
     Purpose,
     Reach,
 )
+from bot.render import escalations as render
 from bot.render import split_message
 from bot.storage.database import Database
 from tests.conftest import BERLIN
@@ -77,8 +77,8 @@ def service(db: Database, clock: Clock, lead_chat: int | None = LEAD_CHAT) -> Es
     return EscalationService(db, clock, EscalationSettings(lead_chat_id=lead_chat), recipients)
 
 
-def report(urgency: Urgency = Urgency.ACUTE) -> Report:
-    return Report(
+def report(urgency: Urgency = Urgency.ACUTE) -> EscalationReport:
+    return EscalationReport(
         reporter_id=5,
         kind=Kind.VIOLENCE,
         urgency=urgency,
