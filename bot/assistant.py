@@ -25,9 +25,9 @@ from bot.knowledge.hours import HolidayCalendar, HoursStatus, status
 from bot.knowledge.loader import bulk_allocation
 from bot.knowledge.model import Contact, Entry, Place
 from bot.knowledge.phones import Phone, PhoneError, parse_phone
+from bot.normalize import tokens
 from bot.search.engine import Engine, MeaningSource
 from bot.search.index import Hit, Outcome, SearchIndex, choices
-from bot.search.normalize import tokens
 
 log = logging.getLogger(__name__)
 

@@ -233,6 +233,7 @@ PII_PHONE = "eine Telefonnummer"
 PII_DATE = "ein Datum (Geburtsdatum?)"
 PII_EMAIL = "eine E-Mail-Adresse"
 PII_NAME = "einen Namen"
+PII_LABELS = {"phone": PII_PHONE, "date": PII_DATE, "email": PII_EMAIL, "name": PII_NAME}
 
 KIND_LABELS = {
     "gewalt": "Gewalt/Bedrohung",

@@ -178,14 +178,7 @@ async def description_typed(update: Update, context: BotContext) -> int:
     _save(context, draft)
     found = personal_data(text)
     if found:
-        rows = [
-            [
-                Button(texts.ESC_PII_FIX, Action(actions.ESC_STEP, ("fix",))),
-                Button(texts.ESC_PII_KEEP, Action(actions.ESC_STEP, ("keep",))),
-            ]
-        ]
-        warning = texts.ESC_PII_WARNING.format(found=", ".join(found))
-        await send(context.bot, message.chat_id, Reply(warning, rows))
+        await send(context.bot, message.chat_id, render.personal_data_warning(found))
         return CONFIRM
     await send(context.bot, message.chat_id, _summary(draft))
     return CONFIRM

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from typing import Any
 
 from telegram import InputFile, Update
 
@@ -48,7 +49,9 @@ def actor(update: Update, context: BotContext) -> tuple[int | None, str | None]:
 
 
 def review_text(
-    manager: KnowledgeManager, proposal: Proposal, meanwhile: tuple[Proposal, str | None] | None
+    manager: KnowledgeManager[Any],
+    proposal: Proposal,
+    meanwhile: tuple[Proposal, str | None] | None,
 ) -> str:
     warnings = proposal.result.warnings
     if meanwhile is None:
@@ -204,7 +207,7 @@ async def confirm_command(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.CONFIRM_USAGE)
         return
     manager = context.services.knowledge
-    entry = manager.assistant.entry(args[0].lower())
+    entry = context.services.assistant.entry(args[0].lower())
     file = manager.knowledge.file_of(args[0].lower())
     if entry is None or file is None:
         await message.reply_text(texts.CONFIRM_UNKNOWN.format(id=echo(args[0])))

@@ -19,9 +19,13 @@ __all__ = [
     "ECHO_LIMIT",
     "Button",
     "Reply",
+    "answers",
     "echo",
     "esc",
+    "escalations",
+    "knowledge",
     "split_message",
+    "team",
     "to_plain",
     "utf16_length",
 ]

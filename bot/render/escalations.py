@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 
 from bot import actions, texts
 from bot.actions import Action
 from bot.escalations.model import AuditEvent, Escalation, Kind, Status, Urgency
+from bot.escalations.privacy import PersonalData
 from bot.escalations.reports import Statistics
 from bot.escalations.service import Outgoing, Purpose, Reach
 from bot.render.reply import Button, Reply, split_message
@@ -215,3 +217,15 @@ def draft_summary(kind: Kind, place: str | None, urgency: Urgency, description: 
         ]
     ]
     return Reply(text, rows)
+
+
+def personal_data_warning(found: Sequence[PersonalData]) -> Reply:
+    """What looks like personal data in a description, with "fix" and "keep" buttons."""
+    rows = [
+        [
+            Button(texts.ESC_PII_FIX, Action(actions.ESC_STEP, ("fix",))),
+            Button(texts.ESC_PII_KEEP, Action(actions.ESC_STEP, ("keep",))),
+        ]
+    ]
+    labels = ", ".join(texts.PII_LABELS[kind.value] for kind in found)
+    return Reply(texts.ESC_PII_WARNING.format(found=labels), rows)

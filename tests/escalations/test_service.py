@@ -15,7 +15,7 @@ import pytest
 from bot import logs
 from bot.clock import Clock
 from bot.escalations.model import EscalationReport, Kind, Status, Urgency
-from bot.escalations.privacy import personal_data
+from bot.escalations.privacy import PersonalData, personal_data
 from bot.escalations.reports import chart_png, statistics, to_csv, to_json
 from bot.escalations.service import (
     Change,
@@ -351,13 +351,13 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
     ("text", "found"),
     [
         ("Klient bedroht Mitbewohner, Polizei informiert", []),
-        ("Herr Yilmaz hat gedroht", ["einen Namen"]),
-        ("Rückruf unter 0176 12345678", ["eine Telefonnummer"]),
-        ("geb. 01.02.1990, droht mit Suizid", ["ein Datum (Geburtsdatum?)"]),
-        ("Mail an a.b@example.org", ["eine E-Mail-Adresse"]),
+        ("Herr Yilmaz hat gedroht", [PersonalData.NAME]),
+        ("Rückruf unter 0176 12345678", [PersonalData.PHONE]),
+        ("geb. 01.02.1990, droht mit Suizid", [PersonalData.DATE]),
+        ("Mail an a.b@example.org", [PersonalData.EMAIL]),
     ],
 )
-def test_personal_data_is_spotted(text: str, found: list[str]) -> None:
+def test_personal_data_is_spotted(text: str, found: list[PersonalData]) -> None:
     assert personal_data(text) == found
 
 
