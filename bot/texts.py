@@ -621,6 +621,7 @@ CONSOLE_HELP = (
     "Telegram."
 )
 CONSOLE_UNKNOWN_COMMAND = "{command} gibt es hier nicht, nur in Telegram. Was es hier gibt: /hilfe"
+CONSOLE_NO_SUCH_COMMAND = "{command} kenne ich nicht. Was es hier gibt: /hilfe"
 
 
 # --- knowledge authoring (issue 11)

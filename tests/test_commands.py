@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot import actions, texts
 from bot.commands import COMMANDS, command, help_text, menu
+from bot.config import Settings
+from bot.console import SHARED_COMMANDS, TELEGRAM_COMMANDS, ConsoleChat
+from bot.render.answers import Renderer
+from bot.services import load_assistant
 from bot.storage.users import Role
+from tests.conftest import SHIPPED_KNOWLEDGE
 
 # Commands that were lead-only before the table existed: a row must not open them up.
 LEAD_ONLY = {
@@ -69,3 +76,22 @@ def test_button_patterns_claim_their_kinds_only() -> None:
     assert exact.match("ka|yes") and not exact.match("ka|no") and not exact.match("ka|yes|x")
     assert re.match(actions.pattern(actions.ESCALATE, args=None), "x")
     assert not re.match(actions.pattern(actions.ESCALATE, args=None), "x|1")
+
+
+@pytest.fixture(scope="module")
+def console() -> ConsoleChat:
+    settings = Settings(knowledge_dir=SHIPPED_KNOWLEDGE)
+    assistant = load_assistant(settings, settings.clock())
+    return ConsoleChat(assistant, Renderer(assistant, records_questions=False))
+
+
+def test_the_console_knows_the_bots_commands_from_the_table(console: ConsoleChat) -> None:
+    """The console's own versions of bot commands are rows of the table; every other row is
+    "only in Telegram"; a typo is not claimed to exist in Telegram."""
+    assert SHARED_COMMANDS <= TELEGRAM_COMMANDS
+    for row in COMMANDS:
+        for name in row.names:
+            reply = console.handle(f"/{name}")
+            telegram_only = texts.CONSOLE_UNKNOWN_COMMAND.format(command=f"/{name}")
+            assert (reply == telegram_only) is (name not in SHARED_COMMANDS), name
+    assert console.handle("/themenn") == texts.CONSOLE_NO_SUCH_COMMAND.format(command="/themenn")
