@@ -543,6 +543,7 @@ CARD_CLI_UNKNOWN_PLACE = "Den Ort »{place}« kenne ich nicht."
 # --- operations (issue 12a) -------------------------------------------------------------------
 # Lines for the operator (standard error / journal) and for admins about the set-up.
 
+TELEGRAM_TIMED_OUT = "Zeitüberschreitung"
 TELEGRAM_UNREACHABLE = "Telegram nicht erreichbar, neuer Versuch in höchstens {retry} ({reason})"
 TELEGRAM_REACHABLE = "Telegram wieder verbunden"
 TOKEN_REJECTED = (

@@ -222,11 +222,7 @@ async def confirm_command(update: Update, context: BotContext) -> None:
             file, new_text, actor_id=actor_id, actor_name=actor_name, source="edit"
         )
     except ChangeRefused as exc:
-        await send(
-            context.bot,
-            message.chat_id,
-            Reply(render_knowledge.refused(exc.problems)),
-        )
+        await send(context.bot, message.chat_id, Reply(render_knowledge.refused(exc.problems)))
         return
     await message.reply_text(render_knowledge.confirmed(entry.title, today, revision))
 
@@ -273,11 +269,7 @@ async def rollback_command(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.ROLLBACK_UNKNOWN.format(id=number))
         return
     except ChangeRefused as exc:
-        await send(
-            context.bot,
-            message.chat_id,
-            Reply(render_knowledge.refused(exc.problems)),
-        )
+        await send(context.bot, message.chat_id, Reply(render_knowledge.refused(exc.problems)))
         return
     await message.reply_text(render_knowledge.rolled_back(number, revision, changes))
     await deliver.announce_phone_changes(context, changes)
