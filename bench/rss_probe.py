@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.variants import Model, fused_assistant
 from bot.evaluation import read_questions
 from bot.knowledge.loader import load_knowledge
+from bot.search.crosslingual import load_subspace
 from bot.search.danger_model import load_classifier
 from bot.search.embedding import CachedQueries, load_embedder
 from bot.search.vectors import VectorCache
@@ -28,7 +29,12 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"error": loaded.problem}))
         return 1
     inner = loaded.embedder.inner if isinstance(loaded.embedder, CachedQueries) else loaded.embedder
-    model = Model(inner, load_classifier(inner.model_id), VectorCache(cache_path))
+    model = Model(
+        inner,
+        load_classifier(inner.model_id),
+        VectorCache(cache_path),
+        load_subspace(inner.model_id),
+    )
     knowledge = load_knowledge(knowledge_dir).knowledge
     if knowledge is None:
         print(json.dumps({"error": f"{knowledge_dir} does not load"}))

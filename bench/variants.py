@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.evaluation import Question
 from bot.knowledge.base import Knowledge
 from bot.knowledge.hours import HolidayCalendar
+from bot.search.crosslingual import LanguageSubspace
 from bot.search.danger_model import DangerClassifier
 from bot.search.embedding import CachedQueries, Embedder
 from bot.search.engine import Engine, MeaningSource
@@ -44,10 +45,11 @@ class Model:
     embedder: Embedder  # uncached queries: wrap it in CachedQueries per use
     danger: DangerClassifier | None
     cache: VectorCache
+    languages: LanguageSubspace | None = None
 
     def source(self) -> MeaningSource:
         """A semantic stage with an empty query-vector cache."""
-        return MeaningSource(CachedQueries(self.embedder), self.cache, self.danger)
+        return MeaningSource(CachedQueries(self.embedder), self.cache, self.danger, self.languages)
 
 
 def lexical_assistant(knowledge: Knowledge) -> Assistant:

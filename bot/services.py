@@ -20,6 +20,7 @@ from bot.escalations.service import EscalationService, EscalationSettings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
 from bot.render.answers import Renderer
+from bot.search.crosslingual import load_subspace
 from bot.search.danger_model import load_classifier
 from bot.search.embedding import load_embedder
 from bot.search.engine import Engine, MeaningSource
@@ -82,10 +83,12 @@ def semantic_stage(
     loaded = load_embedder(settings.embedder, settings.query_vector_cache)
     if loaded.embedder is None:
         return None, loaded.problem
+    model_id = loaded.embedder.model_id
     source = MeaningSource(
         loaded.embedder,
         VectorCache(_vectors_path(settings, create_folder)),
-        load_classifier(loaded.embedder.model_id),
+        load_classifier(model_id),
+        load_subspace(model_id),
     )
     return source, None
 

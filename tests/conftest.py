@@ -16,6 +16,7 @@ from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
+from bot.search.crosslingual import load_subspace
 from bot.search.danger_model import load_classifier
 from bot.search.embedding import DEFAULT_EMBEDDER, load_embedder
 from bot.search.engine import MeaningSource
@@ -149,8 +150,12 @@ def meaning() -> MeaningSource:
     with the shipped knowledge already embedded."""
     loaded = load_embedder(DEFAULT_EMBEDDER)
     assert loaded.embedder is not None, loaded.problem
+    model_id = loaded.embedder.model_id
     source = MeaningSource(
-        loaded.embedder, VectorCache(SHARED_VECTORS), load_classifier(loaded.embedder.model_id)
+        loaded.embedder,
+        VectorCache(SHARED_VECTORS),
+        load_classifier(model_id),
+        load_subspace(model_id),
     )
     knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
     assert knowledge is not None

@@ -56,11 +56,21 @@ class SemanticIndex:
     starts: npt.NDArray[np.intp]  # first passage of each entry (passages grouped by entry)
     size: int  # number of entries
 
-    def similarities(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """Each entry's cosine similarity to the question vector: its closest passage."""
+    def similarities(
+        self,
+        question: npt.NDArray[np.float32],
+        norms: npt.NDArray[np.float32] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """Each entry's cosine similarity to the question vector: its closest passage.
+
+        ``norms``: the passages' norms after a projection the question went through too
+        (:mod:`bot.search.crosslingual`), so that the result is still a cosine.
+        """
         if self.size == 0:
             return np.zeros(0, dtype=np.float32)
         per_passage = self.matrix @ question
+        if norms is not None:
+            per_passage = per_passage / norms
         return np.maximum.reduceat(per_passage, self.starts)
 
 

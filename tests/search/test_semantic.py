@@ -40,11 +40,6 @@ def test_ordinary_words_raise_no_alarm(semantic_shipped: Assistant, question: st
     assert not semantic_shipped.answer(question).urgent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss: ranked first but declined; the semantic-only decision is kept strict "
-    "so that off-topic questions stay declined (docs/benchmarks.md)",
-)
 def test_a_question_in_english_names_the_towns_station(semantic_shipped: Assistant) -> None:
     answer = semantic_shipped.answer("police in achern")
     assert answer.best is not None and answer.best.id == "polizei-achern-oberkirch"
