@@ -26,8 +26,8 @@ from rapidfuzz import fuzz, process, utils
 from bot.assistant import Answer, Assistant
 from bot.evaluation import Question
 from bot.knowledge.model import Entry, Place
+from bot.normalize import tokens
 from bot.search.index import Hit
-from bot.search.normalize import tokens
 
 RANK_LIMIT = 10  # ranks kept per answer; top-3 and MRR only look this far
 _WORD = re.compile(r"\w+")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.normalize import tokens
 from bot.search.danger import has_phrase, sounds_urgent
 from bot.search.danger_model import DangerClassifier
 from bot.search.embedding import Embedder
-from bot.search.normalize import tokens
 
 DETECTORS = ("classifier", "word list", "engine", "fused answer")
 

@@ -27,7 +27,7 @@ import yaml
 
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Entry
-from bot.search.normalize import STOPWORDS, common_stems, fold, stem
+from bot.normalize import STOPWORDS, common_stems, fold, stem
 
 ENTRIES_PER_FILE = 100
 EXTRA_SCOPED_SHARE = 0.2  # of entries made from an unscoped one; 9 of 46 shipped are scoped

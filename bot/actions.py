@@ -1,13 +1,15 @@
-"""What a button does, and its compact encoding as Telegram ``callback_data`` (≤ 64 bytes).
+"""Every button kind, what it carries, and its compact encoding as ``callback_data`` (≤ 64 bytes).
 
 Buttons in replies carry an :class:`Action`. The Telegram layer encodes it with
 :func:`encode`; the console numbers the buttons and keeps the action objects. Anything of
 unbounded length (a place name) is referred to by a short digest instead of itself.
+Handlers claim their buttons with :func:`pattern`; no callback pattern is written elsewhere.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 MAX_CALLBACK_BYTES = 64
@@ -31,7 +33,6 @@ OPEN_ENTRY = "e"  # (entry_id,)
 FEEDBACK = "f"  # ("+" | "-", entry_id)
 TOPICS = "t"  # (page,)
 TOPIC = "c"  # (category_id, page)
-EMERGENCY = "n"  # ()
 SET_PLACE = "o"  # (place digest,)
 SAVE_LOCATED = "ol"  # (place digest,) "save the place of my shared location" (issue 14)
 INVITE = "i"  # (role,)
@@ -48,6 +49,38 @@ ESC_DONE = "xd"  # (escalation id,)
 ESC_SHOW = "xh"  # (escalation id,)
 ESC_LIST = "xl"  # (page,)
 ESC_EXPORT = "xe"  # (days | "all",)
+# Knowledge editing by leads (all start with "k").
+EDIT_ENTRY = "ke"  # (entry_id,)
+EDIT_FIELD = "kf"  # (field,)
+EDIT_CONTACT = "kc"  # (contact index,)
+EDIT_TODAY = "kv"  # () "today" as the value
+EDIT_APPLY = "ka"  # ("yes" | "no",)
+UPLOAD = "ku"  # (token, "yes" | "no")
+GAP = "kg"  # (index in the /luecken list,)
+
+KINDS = frozenset(
+    {
+        OPEN_ENTRY, FEEDBACK, TOPICS, TOPIC, SET_PLACE, SAVE_LOCATED, INVITE, CARD,
+        ESCALATE, ESC_KIND, ESC_PLACE, ESC_URGENCY, ESC_STEP, ESC_TAKE, ESC_DONE, ESC_SHOW,
+        ESC_LIST, ESC_EXPORT,
+        EDIT_ENTRY, EDIT_FIELD, EDIT_CONTACT, EDIT_TODAY, EDIT_APPLY, UPLOAD, GAP,
+    }
+)  # fmt: skip
+
+
+def pattern(*kinds: str, args: str | None = ".*", required: bool = False) -> str:
+    """The ``callback_data`` regex of buttons of ``kinds`` (for PTB's CallbackQueryHandler).
+
+    ``args``: a regex for the arguments after the first separator; None: no arguments at
+    all. Without ``required`` the arguments may be missing (the handler then says the button
+    is outdated).
+    """
+    assert kinds and set(kinds) <= KINDS, kinds
+    kind = "|".join(re.escape(k) for k in kinds)
+    if args is None:
+        return rf"^(?:{kind})$"
+    tail = rf"\|(?:{args})"
+    return rf"^(?:{kind}){tail}$" if required else rf"^(?:{kind})(?:{tail})?$"
 
 
 def encode(action: Action) -> str:

@@ -7,13 +7,12 @@ services (:mod:`bot.services`) and render replies; all logic lives in Telegram-f
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -30,40 +29,37 @@ from telegram.ext import (
     filters,
 )
 from telegram.warnings import PTBUserWarning
-from watchfiles import awatch
 
-from bot import logs, texts
+from bot import actions, logs, texts
 from bot.assistant import Assistant
+from bot.commands import COMMANDS, command, guide, handler
 from bot.config import Settings
 from bot.escalations.service import BACKOFF_MAX
 from bot.handlers import (
     access,
-    browse,
     buttons,
     cards,
-    deliver,
-    errors,
     escalation,
     escalation_leads,
-    knowledge,
+    knowledge_edit,
+    knowledge_files,
     location,
-    place,
     questions,
-    start,
-    team,
 )
-from bot.handlers.context import BROADCASTER_KEY, SERVICES_KEY, BotContext
-from bot.handlers.processor import PerUserUpdateProcessor
-from bot.render import semantic_off_notice
+from bot.handlers.access import guarded
+from bot.render.answers import semantic_off_notice
 from bot.services import Services, StartupError, create_services, load_assistant
-from bot.telegram_request import AiohttpRequest, Connectivity
+from bot.storage.users import Role
+from bot.telegram import errors, jobs
+from bot.telegram.context import BROADCASTER_KEY, GUIDE_KEY, SERVICES_KEY, BotContext
+from bot.telegram.processor import PerUserUpdateProcessor
+from bot.telegram.request import AiohttpRequest, Connectivity
 
 log = logging.getLogger(__name__)
 
 # Our conversations mix buttons and typed answers per user and chat, on purpose (PTB FAQ).
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
-WATCH_STOP_KEY = "knowledge_watch_stop"
 CONNECTIVITY_KEY = "connectivity"
 REQUESTS_KEY = "requests"
 # Enough to overlap Telegram round trips; more only holds more updates half-done in memory.
@@ -99,7 +95,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
             )
         )
         .post_init(_post_init(settings, assistant))
-        .post_stop(_post_stop)
+        .post_stop(jobs.stop_watching)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -110,41 +106,39 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
 
 
 def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    timeout = settings.conversation_timeout_seconds
+    application.bot_data[GUIDE_KEY] = guide()
     # Group -1: the access gate runs before everything and stops strangers.
     application.add_handler(TypeHandler(Update, access.gate), group=-1)
     application.add_handlers(
         [
             # Conversations first: each claims its own steps' messages and buttons.
-            escalation.conversation(settings.conversation_timeout_seconds),
-            knowledge.conversation(settings.conversation_timeout_seconds),
-            CommandHandler("eskalationen", escalation_leads.list_command),
-            CommandHandler("export", escalation_leads.export_command),
-            CommandHandler("statistik", escalation_leads.statistics_command),
-            CallbackQueryHandler(escalation_leads.button, pattern=r"^x[tdhle]\|"),
-            CommandHandler("start", start.start),
-            CommandHandler("hilfe", browse.help_command),
-            CommandHandler("help", browse.help_command),
-            CommandHandler("themen", browse.topics),
-            CommandHandler("notfall", browse.emergency),
-            CommandHandler("ort", place.set_place),
-            CommandHandler("einladen", team.invite),
-            CommandHandler("nutzer", team.list_users),
-            CommandHandler("entfernen", team.remove_user),
-            CommandHandler("bestaetigen", knowledge.confirm_command),
-            CommandHandler("wissen", knowledge.files_command),
-            CommandHandler("verlauf", knowledge.history_command),
-            CommandHandler("zuruecksetzen", knowledge.rollback_command),
-            CommandHandler("neuladen", knowledge.reload_command),
-            CommandHandler("luecken", knowledge.gaps_command),
-            CommandHandler("veraltet", knowledge.stale_command),
-            CallbackQueryHandler(knowledge.upload_decided, pattern=r"^ku\|"),
-            # Emergency card in the client's language (issue 14): /karte and its buttons.
-            CommandHandler("karte", cards.card_command),
+            escalation.conversation(timeout, handler(command("eskalation"))),
+            knowledge_edit.conversation(timeout, handler(command("bearbeiten"))),
+            # Every other command, from the table (role checked at registration).
+            *(handler(row) for row in COMMANDS if row.callback and not row.conversation),
+            CallbackQueryHandler(
+                escalation_leads.button,
+                pattern=actions.pattern(
+                    actions.ESC_TAKE,
+                    actions.ESC_DONE,
+                    actions.ESC_SHOW,
+                    actions.ESC_LIST,
+                    actions.ESC_EXPORT,
+                    required=True,
+                ),
+            ),
+            CallbackQueryHandler(
+                guarded(knowledge_files.upload_decided, Role.LEAD),
+                pattern=actions.pattern(actions.UPLOAD, required=True),
+            ),
+            # Emergency card in the client's language (issue 14): its buttons.
             CallbackQueryHandler(cards.button, pattern=cards.BUTTON_PATTERN),
-            # (end of emergency card)
-            MessageHandler(filters.Document.ALL, knowledge.upload),
+            MessageHandler(filters.Document.ALL, guarded(knowledge_files.upload, Role.LEAD)),
             # Shared locations (issue 14): the consent button and the location itself.
-            CallbackQueryHandler(location.save_place, pattern=r"^ol\|"),
+            CallbackQueryHandler(
+                location.save_place, pattern=actions.pattern(actions.SAVE_LOCATED, required=True)
+            ),
             MessageHandler(
                 filters.LOCATION & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
                 location.shared,
@@ -158,7 +152,8 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     )
     # After the emergency menu (group 0), the one-tap location button (issue 14).
     application.add_handler(
-        CommandHandler("notfall", location.offer, filters=filters.ChatType.PRIVATE), group=1
+        CommandHandler(command("notfall").name, location.offer, filters=filters.ChatType.PRIVATE),
+        group=1,
     )
     application.add_error_handler(errors.on_error)
 
@@ -175,32 +170,7 @@ def _post_init(
                 "production)",
                 services.clock.pinned.isoformat(),
             )
-        try:
-            await application.bot.set_my_commands(
-                [BotCommand(name, description) for name, description in texts.COMMANDS]
-            )
-        except TelegramError as exc:  # only the menu: not worth failing the start for
-            log.warning("could not set the command menu: %s", exc)
-        jobs = application.job_queue
-        if jobs is not None:
-            if settings.team_lead_chat_id is not None:
-                jobs.run_once(deliver.check_lead_chat_job, when=0, name="check-lead-chat")
-            jobs.run_daily(_purge, time=dt.time(3, 0, tzinfo=settings.zone), name="retention")
-            jobs.run_once(_purge, when=5, name="retention-at-start")
-            # The outbox is read at start, so alerts of a previous run are delivered now.
-            jobs.run_repeating(deliver.outbox_job, interval=2, first=0, name="outbox")
-            jobs.run_repeating(
-                deliver.reminder_job,
-                interval=settings.escalation_check_seconds,
-                first=5,
-                name="reminders",
-            )
-            jobs.run_daily(
-                knowledge.weekly_stale_job,
-                time=dt.time(8, 0, tzinfo=settings.zone),
-                days=(0,),  # Mondays
-                name="stale-report",
-            )
+        jobs.schedule(application, settings)
         # Broadcasts (e.g. a changed emergency number) go through PTB's rate limiter.
         connectivity = application.bot_data[CONNECTIVITY_KEY]
         broadcaster = ExtBot(
@@ -214,12 +184,6 @@ def _post_init(
         )
         await broadcaster.initialize()
         application.bot_data[BROADCASTER_KEY] = broadcaster
-        if settings.knowledge_watch:
-            stop = asyncio.Event()
-            task = asyncio.get_running_loop().create_task(
-                _watch_knowledge(application, settings, stop), name="watch-knowledge"
-            )
-            application.bot_data[WATCH_STOP_KEY] = (stop, task)
         log.info(
             "serving %d entries (knowledge %s) as @%s",
             len(services.assistant.knowledge.entries),
@@ -255,37 +219,6 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
     services = application.bot_data.get(SERVICES_KEY)
     if isinstance(services, Services):
         await services.close()
-
-
-async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
-    watcher = application.bot_data.pop(WATCH_STOP_KEY, None)
-    if watcher is not None:
-        stop, task = watcher
-        stop.set()
-        await task
-
-
-async def _watch_knowledge(
-    application: Application,  # type: ignore[type-arg]
-    settings: Settings,
-    stop: asyncio.Event,
-) -> None:
-    """KNOWLEDGE_WATCH: a change on disk schedules a reload (which keeps broken files out)."""
-    async for _changes in awatch(settings.knowledge_dir, stop_event=stop, recursive=True):
-        if application.job_queue is not None:
-            application.job_queue.run_once(knowledge.watch_job, when=0, name="reload")
-
-
-async def _purge(context: BotContext) -> None:
-    """Daily: delete questions and feedback older than the retention period."""
-    services = context.services
-    now = services.clock.now()
-    deleted = await services.questions.purge(
-        now - dt.timedelta(days=services.settings.question_retention_days)
-    )
-    await services.users.purge_attempts(now - dt.timedelta(days=1))
-    erased = await services.escalations.erase_expired()
-    log.info("retention: deleted %d logged questions, erased %d escalations", deleted, erased)
 
 
 def run(settings: Settings) -> None:

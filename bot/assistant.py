@@ -21,13 +21,13 @@ from typing import Literal
 
 from bot.clock import Clock
 from bot.knowledge.base import Knowledge
-from bot.knowledge.hours import HolidayCalendar, Status, status
+from bot.knowledge.hours import HolidayCalendar, HoursStatus, status
 from bot.knowledge.loader import bulk_allocation
 from bot.knowledge.model import Contact, Entry, Place
 from bot.knowledge.phones import Phone, PhoneError, parse_phone
+from bot.normalize import tokens
 from bot.search.engine import Engine, MeaningSource
 from bot.search.index import Hit, Outcome, SearchIndex, choices
-from bot.search.normalize import tokens
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class ContactView:
 
     contact: Contact
     phone: Phone | None
-    status: Status | None
+    status: HoursStatus | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import render_leads, reports, texts
+from bot import texts
 from bot.assistant import EMBED_NOW_LIMIT, Assistant
 from bot.clock import parse_local_datetime
 from bot.config import Settings, SettingsError, load_settings
@@ -20,9 +20,12 @@ from bot.console import ConsoleChat, format_reply, run_console
 from bot.escalations.reports import to_csv, to_json
 from bot.escalations.service import EscalationService, EscalationSettings
 from bot.evaluation import evaluate, read_questions
+from bot.knowledge import reports
 from bot.knowledge.loader import LoadResult, load_knowledge
 from bot.knowledge.model import field_reference, json_schema, with_field_reference
-from bot.render import Renderer, to_plain
+from bot.render import knowledge as render_knowledge
+from bot.render import to_plain
+from bot.render.answers import Renderer
 from bot.services import StartupError, semantic_stage
 from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
@@ -450,7 +453,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_INVALID
         threshold = settings.stale_after_days
         found = reports.stale(result.knowledge, settings.clock().today(), threshold)
-        print(to_plain(render_leads.stale(found, threshold)))
+        print(to_plain(render_knowledge.stale_list(found, threshold)))
         return EXIT_OK
     return asyncio.run(_report_gaps(args, settings))
 
@@ -466,7 +469,7 @@ async def _report_gaps(args: argparse.Namespace, settings: Settings) -> int:
         found = reports.gaps(unanswered, await log.unhelpful_since(since))
     finally:
         await db.close()
-    print(to_plain(render_leads.gaps(found)))
+    print(to_plain(render_knowledge.gaps(found)))
     return EXIT_OK
 
 

@@ -16,8 +16,15 @@ from bot.actions import Action
 from bot.assistant import Assistant
 from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
 from bot.clock import parse_local_datetime
+from bot.commands import COMMANDS
 from bot.knowledge.model import Place
-from bot.render import Renderer, Reply, to_plain
+from bot.render import Reply, to_plain
+from bot.render.answers import Renderer
+
+# The bot's commands, from the command table: here they get "only in Telegram".
+TELEGRAM_COMMANDS = frozenset(name for row in COMMANDS for name in row.names)
+# Console commands that are the bot's commands of the same name (the rest are console-only).
+SHARED_COMMANDS = frozenset({"themen", "notfall", "ort", "karte", "hilfe", "help"})
 
 
 class ConsoleChat:
@@ -62,7 +69,9 @@ class ConsoleChat:
             return handlers[command](argument.strip())
         if command.startswith("/"):
             # A Telegram command (/eskalation, /bearbeiten …) is no question to search for.
-            return texts.CONSOLE_UNKNOWN_COMMAND.format(command=command)
+            if command.lstrip("/") in TELEGRAM_COMMANDS:
+                return texts.CONSOLE_UNKNOWN_COMMAND.format(command=command)
+            return texts.CONSOLE_NO_SUCH_COMMAND.format(command=command)
         answer = self.assistant.answer(text, place=self.place, now=self._now())
         return self._show(self.renderer.answer(answer))
 

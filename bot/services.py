@@ -19,11 +19,11 @@ from bot.config import Settings
 from bot.escalations.service import EscalationService, EscalationSettings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
-from bot.render import Renderer
+from bot.render.answers import Renderer
 from bot.search.crosslingual import load_subspace
 from bot.search.danger_model import load_classifier
 from bot.search.embedding import load_embedder
-from bot.search.engine import MeaningSource
+from bot.search.engine import Engine, MeaningSource
 from bot.search.vectors import VectorCache
 from bot.storage.database import Database, StorageError
 from bot.storage.questions import QuestionLog
@@ -57,7 +57,7 @@ class Services:
     users: UserStore
     questions: QuestionLog
     escalations: EscalationService
-    knowledge: KnowledgeManager
+    knowledge: KnowledgeManager[Engine]
     throttle: Throttle
 
     async def close(self) -> None:

@@ -122,53 +122,74 @@ TOUR = (
     "Bot."
 )
 ROLE_NAMES = {"caseworker": "Integrationsmanager:in", "lead": "Teamleitung", "admin": "Admin"}
-HELP = TOUR + (
-    "\n\n<b>Befehle</b>\n"
-    "/themen – Wissen nach Bereichen\n"
-    "/notfall – Notfallkontakte\n"
-    "/karte – Notfallkarte in der Sprache der Person\n"
-    "/ort – deinen Ort festlegen\n"
-    "/hilfe – diese Hilfe"
+# /hilfe is put together from the command table (bot/commands.py): a heading per role, then
+# one HELP_LINE for each command that has a text in COMMAND_HELP.
+HELP_HEADING = "\n\n<b>Befehle</b>"
+HELP_HEADING_LEAD = "\n\n<b>Für Teamleitungen</b>"
+HELP_HEADING_ADMIN = "\n\n<b>Für Admins</b>"
+HELP_LINE = "/{command} – {text}"
+HELP_UPLOAD = "YAML-Datei als Dokument schicken – wird geprüft und zur Übernahme angezeigt"
+VERSION = (
+    "<b>Version</b>\n"
+    "Programm: {commit}\n"
+    "Wissensstand: {knowledge} ({entries} Einträge)\n"
+    "Letzte Änderung im Bot: {revision}"
 )
-HELP_LEAD = (
-    "\n\n<b>Für Teamleitungen</b>\n"
-    "/einladen – Einladungslink erzeugen\n"
-    "/nutzer – registrierte Personen\n"
-    "/entfernen – eine Person entfernen\n"
-    "/eskalationen, /export, /statistik – Eskalationen\n"
-    "/bearbeiten, /bestaetigen – Wissen ändern, als geprüft markieren\n"
-    "/luecken, /veraltet – was fehlt, was alt ist\n"
-    "/wissen, /verlauf, /zuruecksetzen, /neuladen – Dateien, Änderungen, Rücknahme\n"
-    "YAML-Datei als Dokument schicken – wird geprüft und zur Übernahme angezeigt"
-)
+VERSION_UNKNOWN = "unbekannt"
+VERSION_REVISION = "Revision #{id}"
+VERSION_NONE = "keine"
 START_REGISTERED = "Du bist schon registriert. /hilfe zeigt, was der Bot kann."
 LEADS_ONLY = "Das dürfen nur Teamleitungen."
 ADMINS_ONLY = "Das dürfen nur Admins."
 
-# Command menu descriptions (Telegram shows these in the / menu).
-COMMANDS = (
-    ("notfall", "Notfallkontakte, ein Tipp"),
-    ("karte", "Notfallkarte in der Sprache der Person"),
-    ("themen", "Wissen nach Bereichen"),
-    ("ort", "Deinen Ort festlegen"),
-    ("hilfe", "Was der Bot kann"),
-    ("eskalation", "Akute Situation melden"),
-    ("eskalationen", "Offene Eskalationen"),
-    ("abbrechen", "Laufende Eingabe abbrechen"),
-    ("einladen", "Teamleitung: Einladungslink erzeugen"),
-    ("export", "Teamleitung: Eskalationen als CSV"),
-    ("bearbeiten", "Teamleitung: Eintrag ändern"),
-    ("bestaetigen", "Teamleitung: Eintrag als geprüft markieren"),
-    ("luecken", "Teamleitung: Fragen ohne Antwort"),
-    ("veraltet", "Teamleitung: ungeprüfte Einträge"),
-    ("wissen", "Teamleitung: Wissensdateien"),
-    ("verlauf", "Teamleitung: letzte Änderungen"),
-    ("zuruecksetzen", "Teamleitung: Änderung zurücknehmen"),
-    ("neuladen", "Teamleitung: Wissen neu laden"),
-    ("statistik", "Teamleitung: Statistik der Eskalationen"),
-    ("nutzer", "Teamleitung: registrierte Personen"),
-    ("entfernen", "Teamleitung: Person entfernen"),
-)
+# Command menu descriptions (Telegram shows these in the / menu), by command.
+COMMAND_MENU = {
+    "notfall": "Notfallkontakte, ein Tipp",
+    "karte": "Notfallkarte in der Sprache der Person",
+    "themen": "Wissen nach Bereichen",
+    "ort": "Deinen Ort festlegen",
+    "hilfe": "Was der Bot kann",
+    "eskalation": "Akute Situation melden",
+    "eskalationen": "Offene Eskalationen",
+    "abbrechen": "Laufende Eingabe abbrechen",
+    "einladen": "Teamleitung: Einladungslink erzeugen",
+    "export": "Teamleitung: Eskalationen als CSV",
+    "bearbeiten": "Teamleitung: Eintrag ändern",
+    "bestaetigen": "Teamleitung: Eintrag als geprüft markieren",
+    "luecken": "Teamleitung: Fragen ohne Antwort",
+    "veraltet": "Teamleitung: ungeprüfte Einträge",
+    "wissen": "Teamleitung: Wissensdateien",
+    "verlauf": "Teamleitung: letzte Änderungen",
+    "zuruecksetzen": "Teamleitung: Änderung zurücknehmen",
+    "neuladen": "Teamleitung: Wissen neu laden",
+    "statistik": "Teamleitung: Statistik der Eskalationen",
+    "nutzer": "Teamleitung: registrierte Personen",
+    "entfernen": "Teamleitung: Person entfernen",
+    "version": "Admin: laufende Version und Wissensstand",
+}
+# The line of each command in /hilfe (commands without one are not listed there).
+COMMAND_HELP = {
+    "themen": "Wissen nach Bereichen",
+    "notfall": "Notfallkontakte",
+    "karte": "Notfallkarte in der Sprache der Person",
+    "ort": "deinen Ort festlegen",
+    "hilfe": "diese Hilfe",
+    "einladen": "Einladungslink erzeugen",
+    "nutzer": "registrierte Personen",
+    "entfernen": "eine Person entfernen",
+    "eskalationen": "offene Eskalationen",
+    "export": "Eskalationen als CSV",
+    "statistik": "Statistik der Eskalationen",
+    "bearbeiten": "Wissen ändern",
+    "bestaetigen": "Eintrag als geprüft markieren",
+    "luecken": "was fehlt",
+    "veraltet": "was alt ist",
+    "wissen": "Wissensdateien",
+    "verlauf": "letzte Änderungen",
+    "zuruecksetzen": "Änderung zurücknehmen",
+    "neuladen": "Wissen neu laden",
+    "version": "laufende Version und Wissensstand",
+}
 
 # -- invitations and users -------------------------------------------------------------------
 INVITE_CHOOSE_ROLE = "Für wen ist die Einladung?"
@@ -212,6 +233,7 @@ PII_PHONE = "eine Telefonnummer"
 PII_DATE = "ein Datum (Geburtsdatum?)"
 PII_EMAIL = "eine E-Mail-Adresse"
 PII_NAME = "einen Namen"
+PII_LABELS = {"phone": PII_PHONE, "date": PII_DATE, "email": PII_EMAIL, "name": PII_NAME}
 
 KIND_LABELS = {
     "gewalt": "Gewalt/Bedrohung",
@@ -357,6 +379,8 @@ EDIT_ASK_ENTRY = "Welchen Eintrag willst du bearbeiten? Schreib ein Stichwort od
 EDIT_CHOOSE_ENTRY = "Welcher Eintrag?"
 EDIT_NO_ENTRY = "Dazu finde ich keinen Eintrag. Schreib ein anderes Stichwort oder die id."
 EDIT_CHOOSE_FIELD = "<b>{title}</b> (<code>{id}</code>): Was willst du ändern?"
+EDIT_TODAY_BUTTON = "heute"
+EDIT_TODAY_WORD = "heute"  # typed instead of a date
 EDIT_CHOOSE_CONTACT = "Welcher Kontakt?"
 EDIT_NO_CONTACTS = "Dieser Eintrag hat keine Kontakte."
 EDIT_ASK_VALUE = {
@@ -411,6 +435,7 @@ RELOAD_BROKEN = (
     "⚠️ <b>Das Wissen auf der Festplatte ist fehlerhaft.</b> Der Bot antwortet weiter mit dem "
     "letzten funktionierenden Stand.\n\n{problems}"
 )
+PHONE_CHANGED_LINE = "☎️ {name}: {phone}"
 PHONE_CHANGED_NOTICE = (
     "📞 <b>Neue Nummer im Notfallwissen:</b> {title}\n{phones}\n\nDetails: Frag einfach nach "
     "»{title}«."
@@ -518,6 +543,7 @@ CARD_CLI_UNKNOWN_PLACE = "Den Ort »{place}« kenne ich nicht."
 # --- operations (issue 12a) -------------------------------------------------------------------
 # Lines for the operator (standard error / journal) and for admins about the set-up.
 
+TELEGRAM_TIMED_OUT = "Zeitüberschreitung"
 TELEGRAM_UNREACHABLE = "Telegram nicht erreichbar, neuer Versuch in höchstens {retry} ({reason})"
 TELEGRAM_REACHABLE = "Telegram wieder verbunden"
 TOKEN_REJECTED = (
@@ -531,6 +557,7 @@ LEAD_CHAT_UNREACHABLE = (
     "Eskalationen gehen direkt an die Admins, bis der Bot wieder in der Gruppe ist "
     "oder die Chat-ID stimmt"
 )
+LEAD_CHAT_NOT_MEMBER = "der Bot ist nicht Mitglied ({status})"
 LEAD_CHAT_UNREACHABLE_ADMIN = (
     "⚠️ <b>Die Gruppe der Teamleitungen ist nicht erreichbar.</b>\n"
     "TEAM_LEAD_CHAT_ID {chat}: {reason}\n\n"
@@ -595,6 +622,7 @@ CONSOLE_HELP = (
     "Telegram."
 )
 CONSOLE_UNKNOWN_COMMAND = "{command} gibt es hier nicht, nur in Telegram. Was es hier gibt: /hilfe"
+CONSOLE_NO_SUCH_COMMAND = "{command} kenne ich nicht. Was es hier gibt: /hilfe"
 
 
 # --- knowledge authoring (issue 11)

@@ -10,7 +10,7 @@ from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
-from bot.render import Renderer
+from bot.render.answers import Renderer
 from tests.conftest import BERLIN, MINIMAL, write_files
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.knowledge.loader import load_knowledge
-from bot.reports import gaps, stale
+from bot.knowledge.reports import gaps, stale
 
 MakeKnowledge = Callable[[dict[str, str]], Path]
 
@@ -36,7 +36,7 @@ def test_stale_entries_grouped_by_owner(minimal_dir: Path) -> None:
 
 
 def test_stale_report_lists_upkeep_notes_per_owner(make_knowledge: MakeKnowledge) -> None:
-    from bot import render_leads
+    from bot.render import knowledge as render_knowledge
     from bot.render import to_plain
     from tests.conftest import MINIMAL
 
@@ -50,7 +50,7 @@ def test_stale_report_lists_upkeep_notes_per_owner(make_knowledge: MakeKnowledge
     # Verified recently, so not stale, but its number has no source address.
     assert not migrationsamt.stale
     assert any("ohne Quellenadresse" in note for note in migrationsamt.notes)
-    text = to_plain(render_leads.stale(report, 180)).split("\n")
+    text = to_plain(render_knowledge.stale_list(report, 180)).split("\n")
     owner = text.index("Team Lahr Umland")
     assert text[owner + 1].startswith(
         "• Migrationsamt (migrationsamt): Kontakt 'Migrationsamt': Telefonnummer "

@@ -17,7 +17,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot import texts
-from bot.telegram_request import AiohttpRequest, Connectivity, MaybeDelivered
+from bot.telegram.request import AiohttpRequest, Connectivity, MaybeDelivered
 
 Seen = list[tuple[str, str, bytes]]
 
@@ -167,7 +167,7 @@ async def test_unreachable_telegram_is_one_line_per_change(
     url, _ = server
     dead = f"http://127.0.0.1:{free_port()}"
     connectivity = Connectivity("30 s")
-    caplog.set_level(logging.INFO, logger="bot.telegram_request")
+    caplog.set_level(logging.INFO, logger="bot.telegram.request")
     async with AiohttpRequest(connectivity=connectivity) as request:
         for _ in range(3):
             with pytest.raises(NetworkError):

@@ -6,3 +6,10 @@ Telegram message, :mod:`bot.cards.bidi` keeps numbers in order inside right-to-l
 :mod:`bot.cards.printable` writes the one-page PDF or PNG for a notice board. Nothing here
 knows about Telegram's API; the handler in :mod:`bot.handlers.cards` only sends.
 """
+
+__all__ = [
+    "bidi",
+    "card",
+    "numbers",
+    "printable",
+]

@@ -29,7 +29,7 @@ class Status(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class EscalationReport:
     """What the caseworker entered; no client names by design."""
 
     reporter_id: int

@@ -7,11 +7,10 @@ guard rail, not a guarantee; the caseworker decides.
 
 from __future__ import annotations
 
+import enum
 import re
 
 import phonenumbers
-
-from bot import texts
 
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{2}|\d{4})\b|\bgeb(?:\.|oren)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
@@ -20,15 +19,24 @@ _NAME = re.compile(
 )
 
 
-def personal_data(text: str) -> list[str]:
-    """What in ``text`` looks like personal data, as German labels (empty: looks clean)."""
-    found: list[str] = []
+class PersonalData(enum.StrEnum):
+    """A kind of personal data (the render layer names it in German)."""
+
+    PHONE = "phone"
+    DATE = "date"
+    EMAIL = "email"
+    NAME = "name"
+
+
+def personal_data(text: str) -> list[PersonalData]:
+    """What in ``text`` looks like personal data (empty: looks clean)."""
+    found: list[PersonalData] = []
     if any(True for _ in phonenumbers.PhoneNumberMatcher(text, "DE")):
-        found.append(texts.PII_PHONE)
+        found.append(PersonalData.PHONE)
     if _DATE.search(text):
-        found.append(texts.PII_DATE)
+        found.append(PersonalData.DATE)
     if _EMAIL.search(text):
-        found.append(texts.PII_EMAIL)
+        found.append(PersonalData.EMAIL)
     if _NAME.search(text):
-        found.append(texts.PII_NAME)
+        found.append(PersonalData.NAME)
     return found

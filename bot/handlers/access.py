@@ -6,19 +6,25 @@ nothing else; in groups, messages not meant for the bot are ignored silently.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot import texts
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge
 from bot.storage.users import Role
+from bot.telegram import menu
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge
 
 log = logging.getLogger(__name__)
+
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 
 def addressed_to_bot(message: Message, bot_id: int, bot_username: str) -> bool:
@@ -76,6 +82,7 @@ async def gate(update: Update, context: BotContext) -> None:
     if user.full_name and account.display_name != user.full_name:
         account = replace(account, display_name=user.full_name)
     context.account = account
+    await menu.ensure(update, context, account)
     try:
         await services.users.touch(account, services.clock.now(), user.full_name)
     except Exception:
@@ -134,3 +141,21 @@ async def require(update: Update, context: BotContext, role: Role, *, private: b
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
     return False
+
+
+def guarded(callback: Callback, role: Role) -> Callback:
+    """``callback`` behind the role check (for leads and admins: also private chats only).
+
+    A refused update ends a conversation it would have opened; PTB ignores the return value
+    of handlers outside conversations.
+    """
+    if role is Role.CASEWORKER:
+        return callback  # the access gate lets only registered people through
+
+    @functools.wraps(callback)
+    async def checked(update: Update, context: BotContext) -> Any:
+        if not await require(update, context, role):
+            return ConversationHandler.END
+        return await callback(update, context)
+
+    return checked

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
-from bot.handlers.context import BotContext
-from bot.handlers.io import send
+from bot.storage.users import Role
+from bot.telegram.context import BotContext
+from bot.telegram.io import send
 
 
 async def topics(update: Update, context: BotContext) -> None:
@@ -27,7 +27,5 @@ async def help_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    text = texts.HELP
-    if context.account is not None and context.account.is_lead:
-        text += texts.HELP_LEAD
-    await message.reply_text(text)
+    role = context.account.role if context.account is not None else Role.CASEWORKER
+    await message.reply_text(context.guide.help[role])

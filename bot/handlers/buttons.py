@@ -11,11 +11,11 @@ import logging
 from telegram import Update
 
 from bot import actions, texts
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, edit, send
 from bot.handlers.place import place_chosen
 from bot.handlers.questions import LAST_QUESTION
 from bot.handlers.team import invite_role_chosen
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, edit, send
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +78,6 @@ async def button(update: Update, context: BotContext) -> None:
             question=last[0] if last and last[1] == args[1] else None,
         )
         await acknowledge(query, texts.FEEDBACK_THANKS)
-    elif action.kind == actions.EMERGENCY:
-        await acknowledge(query)
-        place = services.assistant.find_place(account.place) if account.place else None
-        await send(context.bot, chat_id, services.renderer.emergency(place))
     elif action.kind == actions.SET_PLACE and len(args) == 1:
         await place_chosen(update, context, args[0])
     elif action.kind == actions.INVITE and len(args) == 1:

@@ -13,14 +13,14 @@ from telegram import Update
 
 from bot import actions, texts
 from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, edit, send
 from bot.render import Reply
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, edit, send
 
 log = logging.getLogger(__name__)
 
 # The button kind this module claims (see bot/app.py): "nk" alone or "nk|LANG".
-BUTTON_PATTERN = rf"^{actions.CARD}(\|[a-z]{{2,3}})?$"
+BUTTON_PATTERN = actions.pattern(actions.CARD, args="[a-z]{2,3}")
 
 
 async def card_command(update: Update, context: BotContext) -> None:

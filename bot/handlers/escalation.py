@@ -8,15 +8,14 @@ On "Senden" the escalation is committed before the caseworker is told "Gespeiche
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from dataclasses import dataclass, replace
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -26,14 +25,16 @@ from telegram.ext import (
 
 from bot import actions, texts
 from bot.actions import Action
-from bot.escalations.model import Kind, Report, Urgency
+from bot.escalations.model import EscalationReport, Kind, Urgency
 from bot.escalations.privacy import personal_data
-from bot.handlers.context import BotContext
-from bot.handlers.deliver import deliver_now, reach_lines
-from bot.handlers.io import acknowledge, send
-from bot.handlers.steps import Handler, as_handler, button_pattern, pressed_choice, show
-from bot.render import Button, Reply, echo, own_police
+from bot.render import Button, Reply, echo
+from bot.render import escalations as render
+from bot.render.answers import own_police
 from bot.storage.database import StorageError
+from bot.telegram.context import BotContext
+from bot.telegram.deliver import deliver_now
+from bot.telegram.io import acknowledge, send
+from bot.telegram.steps import Handler, as_handler, on_button, pressed_choice, show
 
 log = logging.getLogger(__name__)
 
@@ -177,14 +178,7 @@ async def description_typed(update: Update, context: BotContext) -> int:
     _save(context, draft)
     found = personal_data(text)
     if found:
-        rows = [
-            [
-                Button(texts.ESC_PII_FIX, Action(actions.ESC_STEP, ("fix",))),
-                Button(texts.ESC_PII_KEEP, Action(actions.ESC_STEP, ("keep",))),
-            ]
-        ]
-        warning = texts.ESC_PII_WARNING.format(found=", ".join(found))
-        await send(context.bot, message.chat_id, Reply(warning, rows))
+        await send(context.bot, message.chat_id, render.personal_data_warning(found))
         return CONFIRM
     await send(context.bot, message.chat_id, _summary(draft))
     return CONFIRM
@@ -192,19 +186,7 @@ async def description_typed(update: Update, context: BotContext) -> int:
 
 def _summary(draft: Draft) -> Reply:
     assert draft.kind is not None and draft.urgency is not None
-    text = texts.ESC_SUMMARY.format(
-        kind=texts.KIND_LABELS[draft.kind.value],
-        place=html.escape(draft.place or texts.ESC_NO_PLACE),
-        urgency=texts.URGENCY_LABELS[draft.urgency.value],
-        description=html.escape(draft.description or ""),
-    )
-    rows = [
-        [
-            Button(texts.ESC_SEND, Action(actions.ESC_STEP, ("send",))),
-            Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",))),
-        ]
-    ]
-    return Reply(text, rows)
+    return render.draft_summary(draft.kind, draft.place, draft.urgency, draft.description or "")
 
 
 async def confirm_step(update: Update, context: BotContext) -> int:
@@ -234,7 +216,7 @@ async def _send(update: Update, context: BotContext) -> int:
         await acknowledge(query, texts.OUTDATED_BUTTON, alert=True)
         return ConversationHandler.END
     services = context.services
-    report = Report(
+    report = EscalationReport(
         reporter_id=account.user_id,
         kind=draft.kind,
         urgency=draft.urgency,
@@ -262,7 +244,7 @@ async def _send(update: Update, context: BotContext) -> int:
         log.warning("alert for #%s not delivered within %ss", escalation.id, DELIVERY_WAIT_SECONDS)
     # Whom the alert really reached (the group, or the admins instead), never a promise.
     reach = await services.escalations.reach(escalation.id)
-    lines = [texts.ESC_SAVED.format(id=escalation.id), *reach_lines(reach)]
+    lines = [texts.ESC_SAVED.format(id=escalation.id), *render.reach_lines(reach)]
     reply = _with_contacts(context, "\n".join(lines), draft)
     await send(context.bot, chat_id, reply)
     return ConversationHandler.END
@@ -288,7 +270,10 @@ def _with_contacts(context: BotContext, text: str, draft: Draft) -> Reply:
         )
         if police is not None:  # the town's own police first, also when search found it
             entries = [police, *(e for e in entries if e.id != police.id)]
-    rows = [[Button(f"➡️ {e.title}", Action(actions.OPEN_ENTRY, (e.id,)))] for e in entries]
+    rows = [
+        [Button(texts.RELATED_BUTTON.format(title=e.title), Action(actions.OPEN_ENTRY, (e.id,)))]
+        for e in entries
+    ]
     return Reply(f"{text}\n\n{texts.ESC_CONTACTS}" if rows else text, rows)
 
 
@@ -307,36 +292,31 @@ async def expired(update: Update, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, texts.ESC_EXPIRED)
 
 
-def conversation(timeout_seconds: float) -> ConversationHandler[BotContext]:
-    """The reporting conversation, for bot/app.py to register before the generic handlers."""
+def conversation(
+    timeout_seconds: float, command: CommandHandler[BotContext, Any]
+) -> ConversationHandler[BotContext]:
+    """The reporting conversation, opened by ``command`` (/eskalation, from the command table)
+    or the escalate button; for bot/app.py to register before the generic handlers."""
     typed = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[Handler]] = {
-        KIND: [
-            as_handler(CallbackQueryHandler(kind_chosen, pattern=button_pattern(actions.ESC_KIND)))
-        ],
+        KIND: [on_button(kind_chosen, actions.ESC_KIND)],
         PLACE: [
-            as_handler(
-                CallbackQueryHandler(place_chosen, pattern=button_pattern(actions.ESC_PLACE))
-            ),
+            on_button(place_chosen, actions.ESC_PLACE),
             as_handler(MessageHandler(typed, place_typed)),
         ],
-        URGENCY: [
-            as_handler(
-                CallbackQueryHandler(urgency_chosen, pattern=button_pattern(actions.ESC_URGENCY))
-            )
-        ],
+        URGENCY: [on_button(urgency_chosen, actions.ESC_URGENCY)],
         DESCRIPTION: [as_handler(MessageHandler(typed, description_typed))],
-        CONFIRM: [as_handler(CallbackQueryHandler(confirm_step, pattern=r"^xs\|(send|fix|keep)$"))],
+        CONFIRM: [on_button(confirm_step, actions.ESC_STEP, args="send|fix|keep", required=True)],
         ConversationHandler.TIMEOUT: [as_handler(TypeHandler(Update, expired))],
     }
     return ConversationHandler(
         entry_points=[
-            as_handler(CommandHandler("eskalation", start)),
-            as_handler(CallbackQueryHandler(start, pattern=rf"^{actions.ESCALATE}$")),
+            as_handler(command),
+            on_button(start, actions.ESCALATE, args=None),
         ],
         states=states,
         fallbacks=[
-            as_handler(CallbackQueryHandler(cancel, pattern=r"^xs\|cancel$")),
+            on_button(cancel, actions.ESC_STEP, args="cancel", required=True),
             as_handler(CommandHandler("abbrechen", cancel)),
         ],
         conversation_timeout=timeout_seconds,

@@ -8,7 +8,6 @@ resolved place name saved, exactly as /ort would.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 
 from telegram import CallbackQuery, KeyboardButton, ReplyKeyboardMarkup, Update
@@ -17,10 +16,10 @@ from bot import actions, texts
 from bot.assistant import Assistant
 from bot.geo.geonames import GeoNamesError, gazetteer
 from bot.geo.locate import locate
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, send
 from bot.knowledge.model import Place
-from bot.render import Reply
+from bot.render import Reply, answers
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, send
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +91,4 @@ async def save_place(update: Update, context: BotContext) -> None:
     if place is None:
         return
     chat_id = query.message.chat.id if query.message else account.user_id
-    await send(
-        context.bot, chat_id, Reply(texts.LOCATION_SAVED.format(place=html.escape(place.name)))
-    )
+    await send(context.bot, chat_id, Reply(answers.location_saved(place.name)))

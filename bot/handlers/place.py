@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import Update
 
 from bot import actions, texts
 from bot.actions import Action
-from bot.handlers.context import BotContext
-from bot.handlers.io import send
 from bot.handlers.location import location_keyboard, save_chosen_place
-from bot.render import Button, Reply, echo
+from bot.render import Button, Reply, answers, echo
+from bot.telegram.context import BotContext
+from bot.telegram.io import send
 
 
 async def set_place(update: Update, context: BotContext) -> None:
@@ -22,11 +20,7 @@ async def set_place(update: Update, context: BotContext) -> None:
     services = context.services
     name = " ".join(context.args or []).strip()
     if not name:
-        text = (
-            texts.PLACE_CURRENT.format(place=html.escape(account.place))
-            if account.place
-            else texts.PLACE_NONE
-        )
+        text = answers.place_current(account.place) if account.place else texts.PLACE_NONE
         # In private chats, /ort also offers the one-tap location button (issue 14).
         markup = location_keyboard() if message.chat.type == "private" else None
         await message.reply_text(text, reply_markup=markup)
@@ -38,7 +32,7 @@ async def set_place(update: Update, context: BotContext) -> None:
     candidates = services.assistant.index.places.candidates(name)
     if len(candidates) == 1:
         await services.users.set_place(account.user_id, candidates[0].name)
-        await message.reply_text(texts.PLACE_SET.format(place=html.escape(candidates[0].name)))
+        await message.reply_text(answers.place_set(candidates[0].name))
         return
     if not candidates:
         await message.reply_text(texts.PLACE_UNKNOWN.format(place=echo(name)))
@@ -59,4 +53,4 @@ async def place_chosen(update: Update, context: BotContext, reference: str) -> N
     if place is None:
         return
     if query.message is not None:
-        await query.edit_message_text(texts.PLACE_SET.format(place=html.escape(place.name)))
+        await query.edit_message_text(answers.place_set(place.name))

@@ -8,9 +8,9 @@ import time
 
 from telegram import Update
 
-from bot.handlers.context import BotContext
-from bot.handlers.io import send
 from bot.search.index import folded_question
+from bot.telegram.context import BotContext
+from bot.telegram.io import send
 
 log = logging.getLogger(__name__)
 LAST_QUESTION = "last_question"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import Update
 
 from bot import texts
-from bot.handlers.context import BotContext
-from bot.storage.users import Redeem
+from bot.render import team as render_team
+from bot.storage.users import Redeem, Role
+from bot.telegram import menu
+from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,7 @@ async def start(update: Update, context: BotContext) -> None:
         await message.reply_text(_REFUSALS[redemption.result])
         return
     log.info("user %s registered as %s", user.id, redemption.role.value)
-    await message.reply_text(
-        texts.WELCOME.format(
-            name=html.escape(user.first_name), role=texts.ROLE_NAMES[redemption.role.value]
-        )
-    )
+    await message.reply_text(render_team.welcome(user.first_name, redemption.role))
     await message.reply_text(texts.TOUR)
+    if redemption.role is not Role.CASEWORKER:
+        await menu.show(context, user.id, redemption.role)

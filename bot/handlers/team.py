@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import html
-
 from telegram import Update
 
 from bot import actions, texts
 from bot.actions import Action
 from bot.handlers.access import require
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, send
 from bot.render import Button, Reply
+from bot.render import team as render_team
 from bot.storage.users import INVITE_TTL, Role, User
+from bot.telegram import menu
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, send
 
 
 def _may_grant(granter: User, role: Role) -> bool:
@@ -23,7 +23,7 @@ def _may_grant(granter: User, role: Role) -> bool:
 async def invite(update: Update, context: BotContext) -> None:
     message = update.effective_message
     account = context.account
-    if message is None or account is None or not await require(update, context, Role.LEAD):
+    if message is None or account is None:
         return
     requested = (context.args or [""])[0].lower()
     by_name = {"lead": Role.LEAD, "teamleitung": Role.LEAD, "admin": Role.ADMIN}
@@ -62,44 +62,23 @@ async def _create_invite(update: Update, context: BotContext, role: Role) -> Non
     code = await services.users.create_invite(role, account.user_id, now)
     link = f"https://t.me/{context.bot.username}?start={code}"
     until = now + INVITE_TTL
-    await context.bot.send_message(
-        chat.id,
-        texts.INVITE_CREATED.format(
-            role=texts.ROLE_NAMES[role.value],
-            until=f"{until:%d.%m.%Y %H:%M}",
-            link=html.escape(link),
-        ),
-    )
+    await context.bot.send_message(chat.id, render_team.invite_created(role, until, link))
 
 
 async def list_users(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
-    if chat is None or not await require(update, context, Role.LEAD):
+    if chat is None:
         return
     services = context.services
     users = await services.users.all()
-    lines = [texts.USERS_HEADING.format(count=len(users))]
-    for user in users:
-        seen = (
-            f"{user.last_seen.astimezone(services.clock.timezone):%d.%m.%Y %H:%M}"
-            if user.last_seen
-            else texts.USER_NEVER_SEEN
-        )
-        lines.append(
-            texts.USER_LINE.format(
-                name=html.escape(user.display_name or "–"),
-                role=texts.ROLE_NAMES[user.role.value],
-                user_id=user.user_id,
-                seen=seen,
-            )
-        )
-    await send(context.bot, chat.id, Reply("\n".join(lines)))
+    text = render_team.user_list(users, services.clock.timezone)
+    await send(context.bot, chat.id, Reply(text))
 
 
 async def remove_user(update: Update, context: BotContext) -> None:
     message = update.effective_message
     account = context.account
-    if message is None or account is None or not await require(update, context, Role.LEAD):
+    if message is None or account is None:
         return
     args = context.args or []
     user_id = actions.number(args[0], signed=True) if len(args) == 1 else None
@@ -113,5 +92,7 @@ async def remove_user(update: Update, context: BotContext) -> None:
         return
     if await services.users.remove(user_id):
         await message.reply_text(texts.REMOVE_DONE.format(user_id=user_id))
+        if target is not None and target.is_lead:
+            await menu.show(context, user_id, None)
     else:
         await message.reply_text(texts.REMOVE_UNKNOWN.format(user_id=user_id))

@@ -18,7 +18,7 @@ from bot.knowledge.base import Knowledge
 from bot.knowledge.hours import german_days, german_hours, normalise_hours, overlaps
 from bot.knowledge.model import Contact, Entry
 from bot.knowledge.phones import PhoneError, parse_phone
-from bot.search.normalize import fold
+from bot.normalize import fold
 
 POLICE_CATEGORY = "polizei"
 GERMAN_CARD = "de"

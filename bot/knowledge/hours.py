@@ -33,7 +33,7 @@ class OpenState(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Status:
+class HoursStatus:
     """Open or closed at ``at``; ``next_change`` is when that changes (None: not within weeks)."""
 
     state: OpenState
@@ -75,7 +75,7 @@ def _always_open(expression: str) -> bool:
     return expression.replace(" ", "").lower() in {"24/7", "24/7open", "mo-su00:00-24:00"}
 
 
-def status(expression: str, at: dt.datetime, calendar: HolidayCalendar) -> Status:
+def status(expression: str, at: dt.datetime, calendar: HolidayCalendar) -> HoursStatus:
     """The state of ``expression`` at ``at`` with holidays applied, and its next change."""
     timezone = at.tzinfo
     if not isinstance(timezone, ZoneInfo):
@@ -84,15 +84,15 @@ def status(expression: str, at: dt.datetime, calendar: HolidayCalendar) -> Statu
     # becomes the real instant it stands for.
     at = at.astimezone(dt.UTC).astimezone(timezone)
     if _always_open(expression):
-        return Status(OpenState.OPEN, None)
+        return HoursStatus(OpenState.OPEN, None)
     oh = _compiled(expression, timezone)
     segments = _segments(oh, at, calendar)
     current = segments[0][1]
     holiday = calendar.name(at.date())
     for start, state in segments[1:]:
         if state is not current:
-            return Status(current, start, holiday)
-    return Status(current, None, holiday)
+            return HoursStatus(current, start, holiday)
+    return HoursStatus(current, None, holiday)
 
 
 def _segments(

@@ -16,9 +16,9 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Generic, Protocol, TypeVar
 
 from bot import texts
-from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.base import Knowledge
 from bot.knowledge.diff import Review, review
@@ -84,17 +84,34 @@ class ReloadOutcome:
     review: Review | None = None
 
 
-class KnowledgeManager:
+Index = TypeVar("Index")
+
+
+class LiveIndex(Protocol[Index]):
+    """What the manager needs of the search side (:class:`bot.assistant.Assistant` is one):
+    the live knowledge, an index built for new knowledge (in a worker thread), the swap."""
+
+    @property
+    def knowledge(self) -> Knowledge: ...
+
+    def build_index(self, knowledge: Knowledge) -> Index: ...
+
+    def swap(self, index: Index) -> None: ...
+
+
+class KnowledgeManager(Generic[Index]):
+    """Injected with the :class:`LiveIndex` to rebuild, so knowledge never imports search."""
+
     def __init__(
         self,
         directory: Path,
-        assistant: Assistant,
+        live: LiveIndex[Index],
         revisions: RevisionStore,
         clock: Clock,
         stale_after_days: int,
     ) -> None:
         self.directory = directory
-        self.assistant = assistant
+        self.live = live
         self.revisions = revisions
         self.clock = clock
         self.stale_after_days = stale_after_days
@@ -104,7 +121,7 @@ class KnowledgeManager:
 
     @property
     def knowledge(self) -> Knowledge:
-        return self.assistant.knowledge
+        return self.live.knowledge
 
     @staticmethod
     def valid_name(name: str) -> str | None:
@@ -201,7 +218,7 @@ class KnowledgeManager:
             fresh = await asyncio.to_thread(self.propose, file, new_text)
             if fresh.result.knowledge is None:
                 raise ChangeRefused(fresh.result.errors)
-            index = await asyncio.to_thread(self.assistant.build_index, fresh.result.knowledge)
+            index = await asyncio.to_thread(self.live.build_index, fresh.result.knowledge)
             path = self.directory / file
             old_text = _read(path)
             revision_id = await self.revisions.begin(
@@ -220,7 +237,7 @@ class KnowledgeManager:
                 await self.revisions.finish(revision_id, applied=False)
                 raise
             await self.revisions.finish(revision_id, applied=True)
-            self.assistant.swap(index)
+            self.live.swap(index)
             log.info(
                 "knowledge revision %s applied (%s): %s",
                 revision_id,
@@ -264,7 +281,7 @@ class KnowledgeManager:
             if result.knowledge.version == old.version:
                 return ReloadOutcome(False, [])
             changes = review(old, result.knowledge)
-            index = await asyncio.to_thread(self.assistant.build_index, result.knowledge)
+            index = await asyncio.to_thread(self.live.build_index, result.knowledge)
             now = self.clock.now()
             names = set(old.files) | set(result.knowledge.files)
             for name in sorted(names):
@@ -281,7 +298,7 @@ class KnowledgeManager:
                         summary=changes.summary(),
                     )
                     await self.revisions.finish(revision_id, applied=True)
-            self.assistant.swap(index)
+            self.live.swap(index)
             log.info("knowledge reloaded from disk: %s", changes.summary())
             return ReloadOutcome(True, [], changes)
 

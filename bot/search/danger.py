@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA
 
-from bot.search.normalize import fold, stem
+from bot.normalize import fold, stem
 
 # Stems (folded, lowercase) whose presence anywhere in a word means danger.
 DANGER_STEMS: tuple[str, ...] = (

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Entry, Place
+from bot.normalize import fold
 from bot.search.crosslingual import LanguageSubspace
 from bot.search.danger import has_phrase
 from bot.search.danger_model import DangerClassifier
@@ -45,7 +46,6 @@ from bot.search.index import (
     SearchResult,
 )
 from bot.search.language import LanguageGuesser
-from bot.search.normalize import fold
 from bot.search.places import PlaceFinder
 from bot.search.semantic import SemanticIndex, all_passages, build_semantic
 from bot.search.vectors import VectorCache

@@ -24,8 +24,7 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Entry, Place
-from bot.search.danger import sounds_urgent
-from bot.search.normalize import (
+from bot.normalize import (
     GENERIC_WORDS,
     STOPWORDS,
     common_stems,
@@ -34,6 +33,7 @@ from bot.search.normalize import (
     tokens,
     word_tokens,
 )
+from bot.search.danger import sounds_urgent
 from bot.search.places import PlaceFinder, PlaceMatch
 
 Outcome = Literal["answer", "choose", "none"]

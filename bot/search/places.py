@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Place
-from bot.search.normalize import STOPWORDS, fold
+from bot.normalize import STOPWORDS, fold
 
 # Endings of inflected place names and their inhabitants' adjectives: Hausacher, Lahrer,
 # Kehlerin, Offenburgs, Achern (already a name). Tried longest first.

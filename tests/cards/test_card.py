@@ -8,7 +8,8 @@ from bot.cards.bidi import LRM, RLM
 from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
 from bot.cards.numbers import phone_numbers
 from bot.console import ConsoleChat
-from bot.render import Renderer, to_plain
+from bot.render import to_plain
+from bot.render.answers import Renderer
 from tests.botapi import rules
 
 LANGUAGES = ["de", "ar", "uk", "ru", "tr", "fa", "en", "fr"]

@@ -6,6 +6,8 @@ import time
 from typing import Any
 
 from bot import texts
+from bot.commands import help_text
+from bot.storage.users import Role
 from tests.e2e.conftest import BotProcess, new_group_id, new_user, shown
 
 
@@ -46,7 +48,8 @@ def test_group_answers_only_what_is_addressed_to_the_bot(shared_bot: BotProcess)
     assert topics.plain_text == shown(texts.TOPICS)
     shared_bot.press(member, topics, "Polizei")
     assert api.wait_for_edit(topics).plain_text == "Polizei: Wähle einen Eintrag."
-    assert shared_bot.ask_one(member, "/hilfe", chat=group).plain_text == shown(texts.HELP)
+    help_in_group = shared_bot.ask_one(member, "/hilfe", chat=group)
+    assert help_in_group.plain_text == shown(help_text(Role.CASEWORKER))
 
     # A stranger who addresses the bot in the group gets the refusal, nothing more.
     refusal = shared_bot.ask_one(stranger, "@caseworker_test_bot polizei", chat=group)

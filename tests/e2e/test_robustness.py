@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot import texts
-from bot.handlers.io import SEND_ATTEMPTS
 from bot.render import ECHO_LIMIT
+from bot.telegram.io import SEND_ATTEMPTS
 from tests.botapi import RecordedRequest
 from tests.conftest import MINIMAL
 from tests.e2e.conftest import ADMIN, LEAD, BotProcess, new_user, shown
@@ -114,7 +114,7 @@ def test_exception_in_a_handler_is_reported_and_the_bot_keeps_serving(
     answer = shared_bot.ask_one(next_one, "polizei hausach")
     assert answer.plain_text.startswith("Polizeirevier Haslach")
     log = shared_bot.log()[len(log_before) :]
-    assert "ERROR bot.handlers.errors: error while handling update" in log
+    assert "ERROR bot.telegram.errors: error while handling update" in log
     assert f"user={unlucky.id}" in log
     assert "polizei hausach" not in log  # questions stay out of the log
 

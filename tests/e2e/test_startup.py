@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot import texts
+from bot.commands import menu
+from bot.storage.users import Role
 from tests.botapi import FakeBotApiThread
 from tests.conftest import MINIMAL, SHIPPED_KNOWLEDGE, write_files
-from tests.e2e.conftest import BotProcess, Watch, clean_environment
+from tests.e2e.conftest import ADMIN, BotProcess, Watch, clean_environment, new_user
 
 
 def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
@@ -31,13 +33,30 @@ def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_command_menu_is_set_at_startup(shared_bot: BotProcess) -> None:
-    """setMyCommands with the German descriptions, in the order of texts.COMMANDS."""
+    """setMyCommands with the German descriptions, in the order of the command table; the
+    menu for everyone holds no lead command (leads get theirs in their chat)."""
     commands = shared_bot.api.commands()
-    assert [(c["command"], c["description"]) for c in commands] == list(texts.COMMANDS)
-    assert {"notfall", "themen", "ort", "hilfe", "einladen", "nutzer", "entfernen"} <= {
-        c["command"] for c in commands
-    }
-    assert dict(texts.COMMANDS)["notfall"] == "Notfallkontakte, ein Tipp"
+    assert [(c["command"], c["description"]) for c in commands] == menu(Role.CASEWORKER)
+    names = {c["command"] for c in commands}
+    assert {"notfall", "themen", "ort", "hilfe", "eskalation"} <= names
+    assert not {"einladen", "nutzer", "entfernen", "bearbeiten", "export"} & names
+    assert dict(menu(Role.CASEWORKER))["notfall"] == "Notfallkontakte, ein Tipp"
+
+
+def test_a_lead_gets_the_lead_menu_in_their_chat(shared_bot: BotProcess) -> None:
+    """A lead registered by invitation sees the lead commands in their own chat's menu;
+    removed again, the chat falls back to the menu for everyone."""
+    lead = new_user("Menu", "Leitung")
+    shared_bot.register(lead, role="lead")
+    shared_bot.sync(lead)
+    scope = {"type": "chat", "chat_id": lead.id}
+    menu_of_lead = shared_bot.api.commands(scope)
+    assert [(c["command"], c["description"]) for c in menu_of_lead] == menu(Role.LEAD)
+    assert {"einladen", "nutzer", "entfernen", "bearbeiten"} <= {c["command"] for c in menu_of_lead}
+    [done] = shared_bot.ask(ADMIN, f"/entfernen {lead.id}")
+    assert done.plain_text == texts.REMOVE_DONE.format(user_id=lead.id)
+    shared_bot.sync(ADMIN)
+    assert shared_bot.api.commands(scope) == []
 
 
 def test_sigterm_stops_the_bot_cleanly(launch_bot: Callable[..., BotProcess]) -> None:

@@ -14,9 +14,8 @@ import pytest
 
 from bot import logs
 from bot.clock import Clock
-from bot.escalations import render
-from bot.escalations.model import Kind, Report, Status, Urgency
-from bot.escalations.privacy import personal_data
+from bot.escalations.model import EscalationReport, Kind, Status, Urgency
+from bot.escalations.privacy import PersonalData, personal_data
 from bot.escalations.reports import chart_png, statistics, to_csv, to_json
 from bot.escalations.service import (
     Change,
@@ -27,6 +26,7 @@ from bot.escalations.service import (
     Purpose,
     Reach,
 )
+from bot.render import escalations as render
 from bot.render import split_message
 from bot.storage.database import Database
 from tests.conftest import BERLIN
@@ -77,8 +77,8 @@ def service(db: Database, clock: Clock, lead_chat: int | None = LEAD_CHAT) -> Es
     return EscalationService(db, clock, EscalationSettings(lead_chat_id=lead_chat), recipients)
 
 
-def report(urgency: Urgency = Urgency.ACUTE) -> Report:
-    return Report(
+def report(urgency: Urgency = Urgency.ACUTE) -> EscalationReport:
+    return EscalationReport(
         reporter_id=5,
         kind=Kind.VIOLENCE,
         urgency=urgency,
@@ -351,13 +351,13 @@ async def test_export_and_statistics(db: Database, clock: Clock) -> None:
     ("text", "found"),
     [
         ("Klient bedroht Mitbewohner, Polizei informiert", []),
-        ("Herr Yilmaz hat gedroht", ["einen Namen"]),
-        ("Rückruf unter 0176 12345678", ["eine Telefonnummer"]),
-        ("geb. 01.02.1990, droht mit Suizid", ["ein Datum (Geburtsdatum?)"]),
-        ("Mail an a.b@example.org", ["eine E-Mail-Adresse"]),
+        ("Herr Yilmaz hat gedroht", [PersonalData.NAME]),
+        ("Rückruf unter 0176 12345678", [PersonalData.PHONE]),
+        ("geb. 01.02.1990, droht mit Suizid", [PersonalData.DATE]),
+        ("Mail an a.b@example.org", [PersonalData.EMAIL]),
     ],
 )
-def test_personal_data_is_spotted(text: str, found: list[str]) -> None:
+def test_personal_data_is_spotted(text: str, found: list[PersonalData]) -> None:
     assert personal_data(text) == found
 
 

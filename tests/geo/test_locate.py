@@ -14,7 +14,8 @@ from bot.geo.geonames import Gazetteer, Town, distance_km, gazetteer
 from bot.geo.locate import locate, resolve
 from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
-from bot.render import Renderer, to_plain
+from bot.render import to_plain
+from bot.render.answers import Renderer
 from tests.conftest import BERLIN
 
 # Test points near the coordinates of GeoNames (cities1000) or the shipped knowledge.

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import render_leads, texts
+from bot import texts
 from bot.assistant import Assistant
 from bot.knowledge.diff import review
 from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
-from bot.render import Renderer, to_plain
+from bot.render import knowledge as render_knowledge
+from bot.render import to_plain
+from bot.render.answers import Renderer
 from tests.conftest import MINIMAL, clock_at
 
 MakeKnowledge = Callable[[dict[str, str]], Path]
@@ -42,7 +44,7 @@ def test_review_of_an_hours_edit_shows_german(make_knowledge: MakeKnowledge) -> 
     changes = review(old, new)
     [change] = changes.changed
     assert change.field == "contacts[0].hours"
-    shown = to_plain(render_leads.review("entries.yaml", changes))
+    shown = to_plain(render_knowledge.review("entries.yaml", changes))
     assert "Mo–Fr 8–16 Uhr" in shown and "Mo–Do 8–16 Uhr" in shown
     assert "08:00" not in shown
 
@@ -55,7 +57,7 @@ def test_review_lists_warnings_about_the_changed_entry(make_knowledge: MakeKnowl
     result = load_knowledge(make_knowledge({"entries.yaml": overlapping}))
     assert old is not None and result.knowledge is not None
     shown = to_plain(
-        render_leads.review("entries.yaml", review(old, result.knowledge), result.warnings)
+        render_knowledge.review("entries.yaml", review(old, result.knowledge), result.warnings)
     )
     assert "⚠️ Hinweise (die Änderung geht trotzdem):" in shown
     assert "'Do 14–17 Uhr' ersetzt am Do die frühere Regel 'Mo–Fr 9–12 Uhr'" in shown

@@ -36,7 +36,7 @@ async def manager(minimal_dir: Path, tmp_path: Path) -> AsyncIterator[KnowledgeM
 
 
 def phone_of(manager: KnowledgeManager, entry_id: str) -> str | None:
-    entry = manager.assistant.entry(entry_id)
+    entry = manager.live.entry(entry_id)
     assert entry is not None
     return entry.contacts[0].phone
 
@@ -91,7 +91,7 @@ async def test_upload_of_a_new_file_reviews_added_entries(manager: KnowledgeMana
     proposal = manager.propose("neu.yaml", new_file)
     assert proposal.ok and [e.id for e in proposal.review.added] == ["dolmetscher"]
     await manager.apply(proposal, actor_id=7, actor_name="Lea", source="upload")
-    assert manager.assistant.answer("sprachmittler").results[0].entry.id == "dolmetscher"
+    assert manager.live.answer("sprachmittler").results[0].entry.id == "dolmetscher"
 
 
 async def test_rollback_restores_and_is_itself_a_revision(
@@ -138,7 +138,7 @@ async def test_a_question_during_a_swap_sees_old_or_new_never_a_mix(
 
     async def ask() -> None:
         for _ in range(200):
-            answer = manager.assistant.answer("polizei lahr")
+            answer = manager.live.answer("polizei lahr")
             answers.add(answer.results[0].entry.contacts[0].phone)
             await asyncio.sleep(0)
 
@@ -283,7 +283,7 @@ async def test_a_byte_that_is_not_utf8_is_an_error_with_its_line(
     [problem] = outcome.problems
     assert (problem.file, problem.line) == ("entries.yaml", line_containing(text, "Gef\udcffahr"))
     assert "UTF-8" in problem.message
-    assert manager.assistant.entry("notruf") is not None  # the working knowledge stays
+    assert manager.live.entry("notruf") is not None  # the working knowledge stays
     fixed = manager.propose("entries.yaml", MINIMAL["entries.yaml"])  # an upload repairs it
     assert fixed.ok
     await manager.apply(fixed, actor_id=1, actor_name="Lea", source="upload")

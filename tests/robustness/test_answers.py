@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from bot.assistant import Answer, Assistant
 from bot.console import ConsoleChat, format_reply
-from bot.render import Renderer, Reply, esc, split_message
+from bot.render import Reply, esc, split_message
+from bot.render.answers import Renderer
 from tests.botapi import rules
 from tests.conftest import BERLIN
 from tests.robustness.hostile import EMOJI, FORMATS, INVISIBLE, MARKUP, PLACES, QUOTES

@@ -112,7 +112,7 @@ async def manager(tmp_path: Path) -> AsyncIterator[KnowledgeManager]:
 
 
 def still_answers(manager: KnowledgeManager) -> str | None:
-    best = manager.assistant.answer("polizei hausach").best
+    best = manager.live.answer("polizei hausach").best
     return best.id if best else None
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.normalize import tokens
 from bot.search.danger import has_phrase, sounds_urgent, thumb_typo
 from bot.search.engine import MeaningSource
-from bot.search.normalize import tokens
 
 HELDOUT = Path(__file__).resolve().parents[1] / "danger" / "heldout.yaml"
 

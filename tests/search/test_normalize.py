@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.search import normalize
-from bot.search.normalize import fold, stem, tokens
+from bot import normalize
+from bot.normalize import fold, stem, tokens
 
 
 @pytest.mark.parametrize(

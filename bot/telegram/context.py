@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.services import Services
-from bot.storage.users import User
+from bot.storage.users import Role, User
 
 SERVICES_KEY = "services"
 BROADCASTER_KEY = "broadcaster"
+GUIDE_KEY = "guide"
+
+
+@dataclass(frozen=True, slots=True)
+class CommandGuide:
+    """What each role is shown of the commands: the menu (name, description) and /hilfe.
+
+    Built from the command table (:func:`bot.commands.guide`) when the Application is built.
+    """
+
+    menus: Mapping[Role, Sequence[tuple[str, str]]]
+    help: Mapping[Role, str]
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -28,6 +42,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         if not isinstance(services, Services):
             raise RuntimeError("services are not initialised (post_init has not run)")
         return services
+
+    @property
+    def guide(self) -> CommandGuide:
+        guide = self.bot_data.get(GUIDE_KEY)
+        if not isinstance(guide, CommandGuide):
+            raise RuntimeError("the command guide is not set (build_application has not run)")
+        return guide
 
     @property
     def broadcaster(self) -> ExtBot[None]:

@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot import texts
-from bot.handlers.context import BotContext
-from bot.handlers.io import send
 from bot.render import Reply
-from bot.telegram_request import ConnectionFailed
+from bot.telegram.context import BotContext
+from bot.telegram.io import send
+from bot.telegram.request import ConnectionFailed
 
 log = logging.getLogger(__name__)
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 
 from bot import actions, texts
 from bot.actions import Action
-from bot.escalations.model import AuditEvent, Escalation, Status
+from bot.escalations.model import AuditEvent, Escalation, Kind, Status, Urgency
+from bot.escalations.privacy import PersonalData
 from bot.escalations.reports import Statistics
-from bot.escalations.service import Outgoing, Purpose
-from bot.render import Button, Reply, split_message
+from bot.escalations.service import Outgoing, Purpose, Reach
+from bot.render.reply import Button, Reply, split_message
 
 LIST_PAGE = 8
 
@@ -139,7 +141,7 @@ def escalation_list(escalations: list[Escalation], page: int) -> Reply:
     return Reply(texts.ESC_LIST_HEADING.format(count=len(escalations)), rows)
 
 
-def history(escalation: Escalation, events: list[AuditEvent], zone: dt.tzinfo) -> Reply:
+def escalation_history(escalation: Escalation, events: list[AuditEvent], zone: dt.tzinfo) -> Reply:
     lines = [texts.ESC_HISTORY_HEADING.format(id=escalation.id), alert(escalation, zone).html, ""]
     for event in events:
         who = f" ({_esc(event.actor_name)})" if event.actor_name else ""
@@ -172,3 +174,58 @@ def statistics_text(stats: Statistics) -> str:
     else:
         blocks.append(texts.STATS_MEDIAN.format(minutes=f"{stats.median_minutes_to_take:.0f}"))
     return "\n\n".join(blocks)
+
+
+def reach_lines(reach: Reach) -> list[str]:
+    """The reporter's confirmation: whom the alert really reached, and what is still open."""
+    if reach.group == "delivered":
+        return [texts.ESC_REACHED_GROUP]
+    if reach.nobody:
+        return [texts.ESC_REACHED_NOBODY]
+    if reach.group == "failed":
+        lines = [texts.ESC_GROUP_UNREACHABLE]
+        if reach.direct:
+            lines.append(texts.ESC_REACHED_ADMINS.format(count=reach.direct))
+        if reach.direct_pending:
+            lines.append(texts.ESC_REACH_PENDING)
+        return lines
+    lines = []
+    if reach.direct:
+        lines.append(texts.ESC_REACHED_DIRECT.format(count=reach.direct))
+    if reach.group == "pending" or reach.direct_pending:
+        lines.append(texts.ESC_REACH_PENDING)
+    return lines
+
+
+def lead_chat_unreachable(chat_id: int, reason: str) -> str:
+    """The notice to the admins when the leads' group cannot be reached."""
+    return texts.LEAD_CHAT_UNREACHABLE_ADMIN.format(chat=chat_id, reason=html.escape(reason))
+
+
+def draft_summary(kind: Kind, place: str | None, urgency: Urgency, description: str) -> Reply:
+    """A report before it is sent: what, where, how urgent, and the send/cancel buttons."""
+    text = texts.ESC_SUMMARY.format(
+        kind=texts.KIND_LABELS[kind.value],
+        place=html.escape(place or texts.ESC_NO_PLACE),
+        urgency=texts.URGENCY_LABELS[urgency.value],
+        description=html.escape(description),
+    )
+    rows = [
+        [
+            Button(texts.ESC_SEND, Action(actions.ESC_STEP, ("send",))),
+            Button(texts.ESC_CANCEL, Action(actions.ESC_STEP, ("cancel",))),
+        ]
+    ]
+    return Reply(text, rows)
+
+
+def personal_data_warning(found: Sequence[PersonalData]) -> Reply:
+    """What looks like personal data in a description, with "fix" and "keep" buttons."""
+    rows = [
+        [
+            Button(texts.ESC_PII_FIX, Action(actions.ESC_STEP, ("fix",))),
+            Button(texts.ESC_PII_KEEP, Action(actions.ESC_STEP, ("keep",))),
+        ]
+    ]
+    labels = ", ".join(texts.PII_LABELS[kind.value] for kind in found)
+    return Reply(texts.ESC_PII_WARNING.format(found=labels), rows)

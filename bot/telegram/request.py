@@ -166,7 +166,7 @@ class AiohttpRequest(BaseRequest):
             async with response_cm as response:
                 answer = response.status, await response.read()
         except TimeoutError as exc:  # before ClientError: aiohttp's timeouts are both
-            self._connectivity.failed("Zeitüberschreitung")
+            self._connectivity.failed(texts.TELEGRAM_TIMED_OUT)
             raise TimedOut from exc
         except aiohttp.ClientConnectorError as exc:  # no connection: nothing was sent
             message = _describe(exc, url)

@@ -6,12 +6,12 @@ import enum
 from typing import Any, TypeVar, cast
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import actions, texts
-from bot.handlers.context import BotContext
-from bot.handlers.io import acknowledge, edit, send
 from bot.render import Reply
+from bot.telegram.context import BotContext
+from bot.telegram.io import acknowledge, edit, send
 
 Handler = BaseHandler[Update, BotContext, object]
 E = TypeVar("E", bound=enum.Enum)
@@ -22,9 +22,12 @@ def as_handler(handler: BaseHandler[Update, BotContext, Any]) -> Handler:
     return cast(Handler, handler)
 
 
-def button_pattern(kind: str) -> str:
-    """Callback data of one action kind, with or without arguments."""
-    return rf"^{kind}(\|.*)?$"
+def on_button(
+    callback: Any, *kinds: str, args: str | None = ".*", required: bool = False
+) -> Handler:
+    """A conversation step for presses of buttons of ``kinds`` (see :func:`bot.actions.pattern`)."""
+    pattern = actions.pattern(*kinds, args=args, required=required)
+    return as_handler(CallbackQueryHandler(callback, pattern=pattern))
 
 
 async def show(update: Update, context: BotContext, reply: Reply) -> None:

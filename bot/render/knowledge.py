@@ -12,8 +12,8 @@ from bot import texts
 from bot.knowledge.diff import Review
 from bot.knowledge.hours import german_hours
 from bot.knowledge.loader import Problem
-from bot.render import echo
-from bot.reports import Gap, Stale
+from bot.knowledge.reports import Gap, Stale
+from bot.render.reply import echo
 from bot.storage.revisions import Revision
 
 MAX_LISTED = 25
@@ -24,7 +24,7 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def _value(value: object) -> str:
+def shown_value(value: object) -> str:
     """A field value as a lead reads it: lists joined, long texts shortened."""
     if value is None or value == [] or value == "":
         return "–"
@@ -101,15 +101,15 @@ def change_lines(changes: Review) -> str:
             line = texts.CHANGE_LIST.format(
                 id=_esc(change.entry_id),
                 field=_esc(field_label(change.field)),
-                added=_value(added),
-                removed=_value(removed),
+                added=shown_value(added),
+                removed=shown_value(removed),
             )
         else:
             line = texts.CHANGE_FIELD.format(
                 id=_esc(change.entry_id),
                 field=_esc(field_label(change.field)),
-                old=_value(change.old),
-                new=_value(change.new),
+                old=shown_value(change.old),
+                new=shown_value(change.new),
             )
         lines.append(line)
     lines.extend(texts.CHANGE_OTHER.format(what=_esc(other)) for other in changes.other)
@@ -130,7 +130,7 @@ def refused(found: list[Problem]) -> str:
     return texts.EDIT_INVALID.format(problems=problems(found))
 
 
-def history(revisions: list[Revision], zone: dt.tzinfo) -> str:
+def revision_history(revisions: list[Revision], zone: dt.tzinfo) -> str:
     if not revisions:
         return texts.HISTORY_EMPTY
     lines = [texts.HISTORY_HEADING]
@@ -159,7 +159,7 @@ def gaps(found: list[Gap]) -> str:
     return "\n".join(lines)
 
 
-def stale(report: dict[str, list[Stale]], threshold_days: int) -> str:
+def stale_list(report: dict[str, list[Stale]], threshold_days: int) -> str:
     if not report:
         return texts.STALE_EMPTY
     lines = [texts.STALE_HEADING.format(days=threshold_days)]
@@ -187,3 +187,36 @@ def stale(report: dict[str, list[Stale]], threshold_days: int) -> str:
                 for note in item.notes
             )
     return "\n".join(lines)
+
+
+def applied(revision: int, changes: Review) -> str:
+    return texts.EDIT_APPLIED.format(revision=revision, summary=html.escape(changes.summary()))
+
+
+def confirmed(title: str, date: dt.date, revision: int) -> str:
+    return texts.CONFIRMED.format(
+        title=html.escape(title), date=texts.german_date(date), revision=revision
+    )
+
+
+def rolled_back(old: int, revision: int, changes: Review) -> str:
+    return texts.ROLLBACK_DONE.format(
+        old=old, revision=revision, summary=html.escape(changes.summary())
+    )
+
+
+def reloaded(changes: Review) -> str:
+    return texts.RELOAD_CHANGED.format(summary=html.escape(changes.summary()))
+
+
+def choose_field(title: str, entry_id: str) -> str:
+    return texts.EDIT_CHOOSE_FIELD.format(title=html.escape(title), id=entry_id)
+
+
+def phone_changed(title: str, phones: Sequence[tuple[str, str]]) -> str:
+    """The notice to everyone when an urgent entry's number changed: (contact, number) lines."""
+    lines = "\n".join(
+        texts.PHONE_CHANGED_LINE.format(name=html.escape(name), phone=html.escape(phone))
+        for name, phone in phones
+    )
+    return texts.PHONE_CHANGED_NOTICE.format(title=html.escape(title), phones=lines)

@@ -8,9 +8,7 @@ and Telegram's errors into :class:`DeliveryError`.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
-from typing import Any
 
 from telegram.constants import ChatMemberStatus
 from telegram.error import (
@@ -24,12 +22,15 @@ from telegram.error import (
 )
 
 from bot import texts
-from bot.escalations import render
-from bot.escalations.service import DeliveryError, Outgoing, Reach
-from bot.handlers.context import BotContext
-from bot.handlers.io import edit_message, send
+from bot.escalations.service import DeliveryError, Outgoing
+from bot.knowledge.diff import Review
 from bot.render import Reply
-from bot.telegram_request import MaybeDelivered
+from bot.render import escalations as render
+from bot.render import knowledge as render_knowledge
+from bot.storage.users import Role
+from bot.telegram.context import BotContext
+from bot.telegram.io import edit_message, send
+from bot.telegram.request import MaybeDelivered
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +71,38 @@ async def deliver_now(context: BotContext) -> int:
     return await services.escalations.deliver_due(send_item)
 
 
-async def outbox_job(context: BotContext) -> None:
-    """Every few seconds: deliver due alerts and notices (also after a restart)."""
-    await deliver_now(context)
+async def lead_chats(context: BotContext) -> list[int]:
+    """Where leads are told things: their group, or each lead directly."""
+    services = context.services
+    if services.settings.team_lead_chat_id is not None:
+        return [services.settings.team_lead_chat_id]
+    return [u.user_id for u in await services.users.with_role_at_least(Role.LEAD)]
 
 
-async def reminder_job(context: BotContext) -> None:
-    """Every half minute: remind the leads of acute escalations nobody took."""
-    if await context.services.escalations.schedule_reminders():
-        await deliver_now(context)
+async def announce_phone_changes(context: BotContext, changes: Review) -> None:
+    """When an urgent entry's phone number changes, every registered person hears of it.
+
+    Sent through the rate-limited broadcast bot, so a large team stays within Telegram's
+    limits.
+    """
+    services = context.services
+    changed = changes.urgent_phone_changes(services.knowledge.knowledge)
+    if not changed:
+        return
+    users = await services.users.all()
+    bot = context.broadcaster
+    for entry in changed:
+        phones = [
+            (view.contact.name, view.phone.display)
+            for view in services.assistant.contacts(entry)
+            if view.phone is not None
+        ]
+        text = render_knowledge.phone_changed(entry.title, phones)
+        for user in users:
+            try:
+                await bot.send_message(user.user_id, text)
+            except TelegramError:
+                log.warning("could not tell %s about a changed number", user.user_id, exc_info=True)
 
 
 async def refresh_alerts(context: BotContext, escalation_id: int) -> None:
@@ -95,38 +119,35 @@ async def refresh_alerts(context: BotContext, escalation_id: int) -> None:
             log.warning("could not update alert %s in chat %s", message_id, chat_id, exc_info=True)
 
 
-async def check_lead_chat_job(context: BotContext) -> None:
-    """At start: can the bot write to TEAM_LEAD_CHAT_ID? If not, one log line and every
-    admin is told in their private chat (alerts then go to the admins directly)."""
+async def check_lead_chat(context: BotContext) -> bool:
+    """Can the bot write to TEAM_LEAD_CHAT_ID? If not, one log line and every admin is told
+    in their private chat (alerts then go to the admins directly). False: the network
+    failed, ask again later."""
     services = context.services
     chat_id = services.settings.team_lead_chat_id
     if chat_id is None:
-        return
+        return True
     try:
         chat = await context.bot.get_chat(chat_id)
         member = await context.bot.get_chat_member(chat_id, context.bot.id)
     except (BadRequest, Forbidden, ChatMigrated) as exc:
         await _lead_chat_unreachable(context, chat_id, exc.message)
-        return
+        return True
     except TelegramError as exc:  # the network: try again in a minute
         log.warning("could not check TEAM_LEAD_CHAT_ID %s now (%s); again in 60 s", chat_id, exc)
-        jobs: Any = context.job_queue  # PTB types it for its default context class
-        if jobs is not None:
-            jobs.run_once(check_lead_chat_job, when=60, name="check-lead-chat")
-        return
+        return False
     if member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
         await _lead_chat_unreachable(
-            context, chat_id, f"der Bot ist nicht Mitglied ({member.status})"
+            context, chat_id, texts.LEAD_CHAT_NOT_MEMBER.format(status=member.status)
         )
-        return
+        return True
     log.info(texts.LEAD_CHAT_OK.format(chat=chat_id, title=chat.title or chat.type))
+    return True
 
 
 async def _lead_chat_unreachable(context: BotContext, chat_id: int, reason: str) -> None:
     log.error(texts.LEAD_CHAT_UNREACHABLE.format(chat=chat_id, reason=reason))
-    notice = Reply(
-        texts.LEAD_CHAT_UNREACHABLE_ADMIN.format(chat=chat_id, reason=html.escape(reason))
-    )
+    notice = Reply(render.lead_chat_unreachable(chat_id, reason))
     for admin_id in await context.services.escalations.fallback_targets():
         try:
             await send(context.bot, admin_id, notice)
@@ -134,24 +155,3 @@ async def _lead_chat_unreachable(context: BotContext, chat_id: int, reason: str)
             log.warning(
                 "could not tell admin %s that the leads' group is unreachable: %s", admin_id, exc
             )
-
-
-def reach_lines(reach: Reach) -> list[str]:
-    """The reporter's confirmation: whom the alert really reached, and what is still open."""
-    if reach.group == "delivered":
-        return [texts.ESC_REACHED_GROUP]
-    if reach.nobody:
-        return [texts.ESC_REACHED_NOBODY]
-    if reach.group == "failed":
-        lines = [texts.ESC_GROUP_UNREACHABLE]
-        if reach.direct:
-            lines.append(texts.ESC_REACHED_ADMINS.format(count=reach.direct))
-        if reach.direct_pending:
-            lines.append(texts.ESC_REACH_PENDING)
-        return lines
-    lines = []
-    if reach.direct:
-        lines.append(texts.ESC_REACHED_DIRECT.format(count=reach.direct))
-    if reach.group == "pending" or reach.direct_pending:
-        lines.append(texts.ESC_REACH_PENDING)
-    return lines
