@@ -9,7 +9,7 @@ from bot.cards.card import all_cards, build, card_html, caseworker_note, languag
 from bot.cards.numbers import phone_numbers
 from bot.console import ConsoleChat
 from bot.render import Renderer, to_plain
-from tests.botapi import rules
+from fakebotapi import rules
 
 LANGUAGES = ["de", "ar", "uk", "ru", "tr", "fa", "en", "fr"]
 

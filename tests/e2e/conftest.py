@@ -1,6 +1,6 @@
 """End-to-end harness: the real bot as a subprocess, talking real HTTP to the fake Bot API.
 
-Tests play users on :mod:`tests.botapi` and read what the bot sent. One bot on the shipped
+Tests play users on :mod:`fakebotapi` and read what the bot sent. One bot on the shipped
 knowledge serves most journeys (``shared_bot``); journeys that need a pinned clock or their
 own knowledge start their own with ``launch_bot``. After every test, no request of the bot
 may have been refused by the server (4xx), and a failing test shows the bot's log.
@@ -26,8 +26,8 @@ import pytest
 
 from bot import texts
 from bot.config import Settings
-from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest, User, WaitTimeout, rules
-from tests.botapi.state import CallbackQueryState
+from fakebotapi import BotMessage, FakeBotApiThread, RecordedRequest, User, WaitTimeout, rules
+from fakebotapi.state import CallbackQueryState
 from tests.conftest import SHARED_VECTORS, SHIPPED_KNOWLEDGE, write_files
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -15,7 +15,7 @@ from bot import texts
 from bot.app import build_application
 from bot.config import Settings
 from bot.services import load_assistant
-from tests.botapi import FakeBotApiThread, User
+from fakebotapi import FakeBotApiThread, User
 from tests.conftest import SHIPPED_KNOWLEDGE
 from tests.e2e.conftest import ADMIN, BotProcess, Watch, new_user
 

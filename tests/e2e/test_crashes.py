@@ -7,7 +7,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from tests.botapi import BotMessage, FakeBotApiThread, User
+from fakebotapi import BotMessage, FakeBotApiThread, User
 from tests.e2e.conftest import (
     ADMIN,
     BotProcess,

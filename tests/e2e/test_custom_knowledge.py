@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.botapi import FakeBotApiThread
+from fakebotapi import FakeBotApiThread
 from tests.conftest import MINIMAL, write_files
 from tests.e2e.conftest import ADMIN, BotProcess, Watch, shown
 from tests.e2e.knowledge import CUSTOM, LONG_TEXT, MANY

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest, User
+from fakebotapi import BotMessage, FakeBotApiThread, RecordedRequest, User
 from tests.e2e.conftest import (
     ADMIN,
     BERLIN,

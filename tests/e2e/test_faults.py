@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot import texts
-from tests.botapi import FakeBotApiThread, FaultKind, RecordedRequest, User
+from fakebotapi import FakeBotApiThread, FaultKind, RecordedRequest, User
 from tests.e2e.conftest import (
     ADMIN,
     LEAD,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread
+from fakebotapi import BotMessage, FakeBotApiThread
 from tests.conftest import MINIMAL, write_files
 from tests.e2e.conftest import LEAD, BotProcess, Watch
 

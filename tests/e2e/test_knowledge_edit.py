@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread, User
+from fakebotapi import BotMessage, FakeBotApiThread, User
 from tests.conftest import SHIPPED_KNOWLEDGE, write_files
 from tests.e2e.conftest import (
     ADMIN,

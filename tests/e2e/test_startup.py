@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.botapi import FakeBotApiThread
+from fakebotapi import FakeBotApiThread
 from tests.conftest import MINIMAL, SHIPPED_KNOWLEDGE, write_files
 from tests.e2e.conftest import BotProcess, Watch, clean_environment
 

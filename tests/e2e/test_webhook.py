@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.botapi import FakeBotApiThread, User
+from fakebotapi import FakeBotApiThread, User
 from tests.e2e.conftest import ADMIN, BotProcess, Watch, clean_environment
 
 SECRET = "webhook-secret-for-the-test"

@@ -4,7 +4,7 @@ Whatever a user types (up to 10,000 characters of any Unicode) and whatever a te
 writes into the knowledge, the assistant answers without an exception, and every reply it
 renders is one Telegram accepts: valid HTML for parse mode HTML, at most 4096 characters per
 message, callback data of at most 64 bytes and no empty button label (checked with the fake
-server's rules in ``tests/botapi/rules.py``). The console shows the same replies as text.
+server's rules in ``fakebotapi/rules.py``). The console shows the same replies as text.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bot.assistant import Answer, Assistant
 from bot.console import ConsoleChat, format_reply
 from bot.render import Renderer, Reply, esc, split_message
-from tests.botapi import rules
+from fakebotapi import rules
 from tests.conftest import BERLIN
 from tests.robustness.hostile import EMOJI, FORMATS, INVISIBLE, MARKUP, PLACES, QUOTES
 from tests.robustness.telegram import assert_accepted
