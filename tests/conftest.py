@@ -29,6 +29,7 @@ SHARED_VECTORS = (
     Path(tempfile.gettempdir()) / f"caseworker-bot-tests-{os.getpid()}" / "vectors.sqlite3"
 )
 BERLIN = ZoneInfo("Europe/Berlin")
+E2E_TESTS = ROOT / "tests" / "e2e"
 
 # A small but complete knowledge base: two districts, a closing office, an emergency entry.
 MINIMAL = {
@@ -96,6 +97,18 @@ MINIMAL = {
 
 
 MINIMAL = {name: textwrap.dedent(text) for name, text in MINIMAL.items()}
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers no test has to remember: every test in tests/e2e/ is ``e2e``; every other test
+    on the semantic stage (the ``meaning`` fixture) is ``slow``, as the session first embeds
+    the shipped knowledge for it (about 20 s)."""
+    for item in items:
+        if item.path.resolve().is_relative_to(E2E_TESTS):
+            item.add_marker(pytest.mark.e2e)
+        elif "meaning" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 def write_files(directory: Path, files: dict[str, str]) -> Path:

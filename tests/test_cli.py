@@ -17,6 +17,9 @@ from bot import texts
 from bot.render import to_plain
 from tests.conftest import MINIMAL, ROOT, write_files
 
+# Every test runs the command line as a subprocess (about a second each, ~30 in all).
+pytestmark = pytest.mark.slow
+
 
 def run(
     *args: str, stdin: str = "", env: dict[str, str] | None = None

@@ -84,6 +84,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # the command line as a subprocess
 def test_cli_writes_the_arabic_card(tmp_path: Path) -> None:
     out = tmp_path / "karte-ar.pdf"
     result = run_cli(
@@ -96,6 +97,7 @@ def test_cli_writes_the_arabic_card(tmp_path: Path) -> None:
     assert all(number in text for number in NUMBERS)
 
 
+@pytest.mark.slow  # the command line as a subprocess
 def test_cli_refuses_unknown_language_and_suffix(tmp_path: Path) -> None:
     unknown = run_cli("card", "--lang", "xx", "--out", str(tmp_path / "k.pdf"))
     assert unknown.returncode == 2

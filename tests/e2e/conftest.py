@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,11 @@ class BotProcess:
             timeout=60,
             check=False,
         )
+
+    def add_lead(self, user: User = LEAD) -> None:
+        """Register ``user`` as a team lead with the real command line."""
+        seeded = self.cli("users", "add", str(user.id), "--role", "lead")
+        assert seeded.returncode == 0, seeded.stderr
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -281,6 +287,23 @@ def report_escalation(
     urgency: str = "heute",
 ) -> BotMessage:
     """``user`` reports with /eskalation (``place`` typed); returns the bot's confirmation."""
+    summary = describe_escalation(bot, user, description, kind=kind, place=place, urgency=urgency)
+    bot.press(user, summary, "Senden")
+    return bot.api.wait_for_message(user, timeout=20)
+
+
+def describe_escalation(
+    bot: BotProcess,
+    user: User,
+    description: str,
+    *,
+    kind: str = "Gewalt/Bedrohung",
+    place: str = "Hausach",
+    urgency: str = "heute",
+) -> BotMessage:
+    """``user`` walks /eskalation: ``kind``, ``place`` typed, ``urgency``, then sends
+    ``description``; returns the bot's reply to it (the summary with its "Senden" button, or
+    a warning), nothing pressed."""
     api = bot.api
     start = bot.ask_one(user, "/eskalation")
     bot.press(user, start, kind)
@@ -288,9 +311,7 @@ def report_escalation(
     question = bot.ask_one(user, place)
     bot.press(user, question, urgency)
     api.wait_for_edit(question)
-    summary = bot.ask_one(user, description)
-    bot.press(user, summary, "Senden")
-    return api.wait_for_message(user, timeout=20)
+    return bot.ask_one(user, description)
 
 
 def escalation_id(confirmation: BotMessage) -> int:
@@ -486,12 +507,44 @@ def shared_bot(
 ) -> Iterator[BotProcess]:
     """The bot on the shipped knowledge with the real clock; LEAD is a team lead."""
     bot = BotProcess(api=shared_api, workdir=tmp_path_factory.mktemp("shared-bot"))
-    seeded = bot.cli("users", "add", str(LEAD.id), "--role", "lead")
-    assert seeded.returncode == 0, seeded.stderr
+    bot.add_lead()
     watch.bots.append(bot)
     bot.start()
     yield bot
     bot.stop()
+
+
+@contextmanager
+def own_bot(
+    watch: Watch,
+    workdir: Path,
+    *,
+    lead: bool = True,
+    group: int | None = None,
+    users: Iterable[User] = (),
+    knowledge: Path = SHIPPED_KNOWLEDGE,
+    now: str | None = None,
+    settings: dict[str, str] | None = None,
+) -> Iterator[BotProcess]:
+    """A running bot on a fake Bot API of its own, for the journeys of one module (wrap it
+    in a module-scoped fixture). LEAD is registered as a team lead (unless ``lead`` is false)
+    and is a member of the leads' ``group`` if one is given; ``users`` have opened the bot.
+    The bot is stopped cleanly at the end."""
+    with FakeBotApiThread() as api:
+        watch.apis.append(api)
+        if group is not None:
+            api.add_group(group, "Teamleitungen Ortenau", members=[LEAD])
+        for user in users:
+            api.add_user(user)
+        bot = BotProcess(
+            api=api, workdir=workdir, knowledge=knowledge, now=now, settings=settings or {}
+        )
+        if lead:
+            bot.add_lead()
+        watch.bots.append(bot)
+        bot.start()
+        yield bot
+        bot.stop()
 
 
 @pytest.fixture

@@ -163,6 +163,7 @@ def hostile_checked(hostile: Assistant) -> Checked:
     return Checked(hostile)
 
 
+@pytest.mark.slow  # 300 examples
 @EXAMPLES
 @given(question=questions, place=default_places(SHIPPED_TOWNS), now=moments)
 def test_any_question_on_the_shipped_knowledge_gets_replies_telegram_accepts(
@@ -174,6 +175,7 @@ def test_any_question_on_the_shipped_knowledge_gets_replies_telegram_accepts(
     shipped_checked.answer(answer)
 
 
+@pytest.mark.slow  # 300 examples
 @EXAMPLES
 @given(question=questions, place=default_places([*PLACES.values(), "Bösingen & Co"]), now=moments)
 def test_any_question_on_a_hostile_knowledge_gets_replies_telegram_accepts(
@@ -206,6 +208,7 @@ def test_hostile_knowledge_questions_reach_every_kind_of_reply(
     hostile_checked.answer(answer)
 
 
+@pytest.mark.slow  # every entry, 15 moments
 @settings(max_examples=15, deadline=None)
 @given(
     now=st.datetimes(
@@ -307,6 +310,7 @@ def _visible(markup: str) -> str:
     return re.sub(r"\s+", "", rules.parse_html(markup).text)
 
 
+@pytest.mark.slow  # 300 examples
 @settings(max_examples=300, deadline=None)
 @given(paragraphs=st.lists(blocks, min_size=1, max_size=8), limit=st.integers(40, 300))
 def test_split_parts_are_balanced_within_the_limit_and_lose_no_text(

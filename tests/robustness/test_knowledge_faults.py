@@ -63,6 +63,7 @@ def test_most_mutations_break_the_knowledge(tmp_path: Path) -> None:
     assert broken >= 0.7 * len(range(0, MUTATIONS, 25))
 
 
+@pytest.mark.slow  # hundreds of broken knowledge bases
 def test_mutated_knowledge_loads_or_names_file_and_line(tmp_path: Path) -> None:
     """500 seeds, spread over worker processes: no exception, no load over 10 s, and either
     a valid knowledge or errors that each say FILE:LINE: for a file of the directory."""
@@ -144,6 +145,7 @@ async def test_a_broken_reload_never_replaces_the_working_knowledge(
 # -- the command line --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the command line, once per mutation
 def test_validate_command_reports_and_never_shows_a_traceback(tmp_path: Path) -> None:
     """``python -m bot validate --knowledge DIR`` on mutated copies: exit 0 or 1, no traceback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}
