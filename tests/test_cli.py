@@ -16,25 +16,10 @@ import pytest
 from bot import texts
 from bot.render import to_plain
 from tests.conftest import MINIMAL, ROOT, write_files
+from tests.conftest import run_cli as run
 
 # Every test runs the command line as a subprocess (about a second each, ~30 in all).
 pytestmark = pytest.mark.slow
-
-
-def run(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        timeout=60,
-    )
 
 
 def test_validate_shipped_knowledge_exits_0() -> None:

@@ -54,6 +54,20 @@ def clean_environment(**settings: str) -> dict[str, str]:
     return {**env, **settings}
 
 
+def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot run`` without a terminal, with only the given settings, to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=clean_environment(**settings),
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def new_group_id() -> int:
     return next(_group_ids)
 
@@ -116,8 +130,8 @@ class BotProcess:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> BotProcess:
-        """Start the bot and wait until it long-polls; fails with the log if it dies first."""
+    def spawn(self) -> BotProcess:
+        """Start ``python -m bot run`` (output to a new log file in workdir); do not wait."""
         assert self.process is None, "already started"
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = _free_path(self.workdir / "bot.log")
@@ -130,6 +144,12 @@ class BotProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        return self
+
+    def start(self) -> BotProcess:
+        """Start the bot and wait until it long-polls; fails with the log if it dies first."""
+        self.spawn()
+        assert self.process is not None
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
@@ -277,17 +297,10 @@ def sent_message(
     return api.message(chat, request.result["message_id"])
 
 
-def report_escalation(
-    bot: BotProcess,
-    user: User,
-    description: str,
-    *,
-    kind: str = "Gewalt/Bedrohung",
-    place: str = "Hausach",
-    urgency: str = "heute",
-) -> BotMessage:
-    """``user`` reports with /eskalation (``place`` typed); returns the bot's confirmation."""
-    summary = describe_escalation(bot, user, description, kind=kind, place=place, urgency=urgency)
+def report_escalation(bot: BotProcess, user: User, description: str, **choices: str) -> BotMessage:
+    """``user`` reports with /eskalation and sends it ("Senden"); returns the bot's
+    confirmation. ``choices``: ``kind``, ``place``, ``urgency`` as for describe_escalation."""
+    summary = describe_escalation(bot, user, description, **choices)
     bot.press(user, summary, "Senden")
     return bot.api.wait_for_message(user, timeout=20)
 

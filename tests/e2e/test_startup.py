@@ -13,21 +13,7 @@ import pytest
 from bot import texts
 from fakebotapi import FakeBotApiThread
 from tests.conftest import MINIMAL, SHIPPED_KNOWLEDGE, write_files
-from tests.e2e.conftest import BotProcess, Watch, clean_environment
-
-
-def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot run` without a terminal, with only the given settings."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        env=clean_environment(**settings),
-        cwd=workdir,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.e2e.conftest import BotProcess, Watch, clean_environment, run_bot
 
 
 def test_command_menu_is_set_at_startup(shared_bot: BotProcess) -> None:

@@ -22,14 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.clock import Clock
-from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
-from bot.storage.database import Database
-from bot.storage.revisions import RevisionStore
-from tests.conftest import BERLIN, ROOT, SHIPPED_KNOWLEDGE
+from tests.conftest import BERLIN, ROOT, SHIPPED_KNOWLEDGE, knowledge_manager
 from tests.robustness.mutations import MUTATORS, Mutation, mutate
 from tests.robustness.workspace import ORIGINALS, TODAY, Workspace, check_seeds, mutation
 
@@ -103,13 +98,9 @@ def test_a_phone_number_the_phone_library_trips_over_is_an_error_not_a_crash(
 async def manager(tmp_path: Path) -> AsyncIterator[KnowledgeManager]:
     directory = tmp_path / "knowledge"
     shutil.copytree(SHIPPED_KNOWLEDGE, directory)
-    clock = Clock(BERLIN, dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
-    knowledge = load_knowledge(directory, today=clock.today()).knowledge
-    assert knowledge is not None
-    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"))
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield KnowledgeManager(directory, assistant, RevisionStore(db), clock, 180)
-    await db.close()
+    now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
+    async with knowledge_manager(directory, tmp_path / "bot.sqlite3", now) as manager:
+        yield manager
 
 
 def still_answers(manager: KnowledgeManager) -> str | None:
