@@ -22,6 +22,13 @@ from tests.conftest import run_cli as run
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _vectors_warm(meaning: object) -> None:
+    """The commands that answer find the shipped knowledge's vectors in the session's cache,
+    as the bots of the end-to-end tests do; otherwise the first of them embeds it (about a
+    minute on a busy machine, the commands' timeout) whenever this module runs first."""
+
+
 def test_validate_shipped_knowledge_exits_0() -> None:
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
