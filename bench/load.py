@@ -1,7 +1,7 @@
 """Load through the local Bot API server, with the real bot: ``python -m bench.load [--quick]``.
 
 The bot runs as ``python -m bot run`` (pinned to CPU 0) against the fake Bot API of
-:mod:`tests.botapi`, which runs here, in this process's event loop, together with the
+:mod:`fakebotapi`, which runs here, in this process's event loop, together with the
 simulated caseworkers (pinned to CPU 1). Four profiles (issue 6):
 
 (a) open loop: a fixed rate of updates (questions from tests/eval/questions.yaml, taps on
@@ -74,7 +74,7 @@ from bot.config import Settings, load_settings
 from bot.evaluation import read_questions
 from bot.knowledge.loader import load_knowledge
 from bot.services import semantic_stage
-from tests.botapi import FakeBotApi, User
+from fakebotapi import FakeBotApi, User
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"

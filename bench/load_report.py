@@ -14,7 +14,7 @@ from bench.load_tracker import Offer, Tracker
 from bench.load_users import EscalationRun, Flood, PhaseResult
 from bot import texts
 from bot.evaluation import percentile
-from tests.botapi import RecordedRequest
+from fakebotapi import RecordedRequest
 
 # Targets of issue 10, which replaced those of issue 6 (p99 100 ms, 300/s, 150 MB) once the
 # semantic stage embeds every question.

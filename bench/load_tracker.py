@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import texts
-from tests.botapi import FakeBotApi, RecordedRequest, User
+from fakebotapi import FakeBotApi, RecordedRequest, User
 
 Final = Callable[[RecordedRequest], bool]
 

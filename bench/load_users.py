@@ -26,7 +26,7 @@ from bench.load_tracker import (
     message_with_buttons,
     saved_escalation,
 )
-from tests.botapi import RecordedRequest, User
+from fakebotapi import RecordedRequest, User
 
 # Towns typed as the place of an escalation (each names exactly one place of the knowledge).
 TOWNS = ("Offenburg", "Lahr", "Kehl", "Achern", "Oberkirch", "Haslach", "Gengenbach", "Wolfach")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
+import subprocess
+import sys
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,20 +20,24 @@ from bot.assistant import Assistant
 from bot.clock import Clock
 from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.manager import KnowledgeManager
 from bot.search.crosslingual import load_subspace
 from bot.search.danger_model import load_classifier
 from bot.search.embedding import DEFAULT_EMBEDDER, load_embedder
 from bot.search.engine import MeaningSource
 from bot.search.vectors import VectorCache
+from bot.storage.database import Database
+from bot.storage.revisions import RevisionStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE = ROOT / "knowledge"
-# One vector cache for the whole test session, shared by every bot process it starts: the
-# shipped knowledge is embedded once (see the ``vectors`` fixture), not once per bot.
-SHARED_VECTORS = (
-    Path(tempfile.gettempdir()) / f"caseworker-bot-tests-{os.getpid()}" / "vectors.sqlite3"
-)
+# One vector cache for the whole test run, shared by every bot process it starts: the
+# shipped knowledge is embedded once (see the ``meaning`` fixture), not once per bot. The
+# workers of ``pytest -n`` (pytest-xdist) share their run's cache too.
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+SHARED_VECTORS = Path(tempfile.gettempdir()) / f"caseworker-bot-tests-{RUN_ID}" / "vectors.sqlite3"
 BERLIN = ZoneInfo("Europe/Berlin")
+E2E_TESTS = ROOT / "tests" / "e2e"
 
 # A small but complete knowledge base: two districts, a closing office, an emergency entry.
 MINIMAL = {
@@ -99,6 +107,18 @@ MINIMAL = {
 MINIMAL = {name: textwrap.dedent(text) for name, text in MINIMAL.items()}
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers no test has to remember: every test in tests/e2e/ is ``e2e``; every other test
+    on the semantic stage (the ``meaning`` fixture) is ``slow``, as the session first embeds
+    the shipped knowledge for it (about 20 s)."""
+    for item in items:
+        if item.path.resolve().is_relative_to(E2E_TESTS):
+            item.add_marker(pytest.mark.e2e)
+        elif "meaning" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def write_files(directory: Path, files: dict[str, str]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
@@ -123,6 +143,38 @@ def make_knowledge(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
         return write_files(tmp_path / f"knowledge{next(counter)}", files)
 
     return make
+
+
+@asynccontextmanager
+async def knowledge_manager(
+    directory: Path, database: Path, now: dt.datetime
+) -> AsyncIterator[KnowledgeManager]:
+    """The knowledge manager of a running bot over ``directory`` (clock fixed at ``now``,
+    revisions in a new database file ``database``), as the bot builds it."""
+    clock = Clock(BERLIN, now)
+    knowledge = load_knowledge(directory, today=clock.today()).knowledge
+    assert knowledge is not None
+    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"))
+    db = await Database.open(database)
+    yield KnowledgeManager(directory, assistant, RevisionStore(db), clock, 180)
+    await db.close()
+
+
+def run_cli(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` from the repository, without any TELEGRAM_* setting of ours."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=60,
+    )
 
 
 def clock_at(text: str) -> Clock:
@@ -159,8 +211,19 @@ def meaning() -> MeaningSource:
     )
     knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
     assert knowledge is not None
-    source.meaning(knowledge, list(knowledge.entries.values()))
+    # With pytest -n, one worker embeds; the others wait and find the vectors in the cache.
+    with one_at_a_time(SHARED_VECTORS.with_suffix(".lock")):
+        source.meaning(knowledge, list(knowledge.entries.values()))
     return source
+
+
+@contextmanager
+def one_at_a_time(lock: Path) -> Iterator[None]:
+    """An exclusive lock on the file ``lock``, across the processes of a test run."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -16,22 +16,17 @@ import pytest
 from bot import texts
 from bot.render import to_plain
 from tests.conftest import MINIMAL, ROOT, write_files
+from tests.conftest import run_cli as run
+
+# Every test runs the command line as a subprocess (about a second each, ~30 in all).
+pytestmark = pytest.mark.slow
 
 
-def run(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        timeout=60,
-    )
+@pytest.fixture(scope="module", autouse=True)
+def _vectors_warm(meaning: object) -> None:
+    """The commands that answer find the shipped knowledge's vectors in the session's cache,
+    as the bots of the end-to-end tests do; otherwise the first of them embeds it (about a
+    minute on a busy machine, the commands' timeout) whenever this module runs first."""
 
 
 def test_validate_shipped_knowledge_exits_0() -> None:

@@ -10,7 +10,7 @@ from bot.cards.numbers import phone_numbers
 from bot.console import ConsoleChat
 from bot.render import to_plain
 from bot.render.answers import Renderer
-from tests.botapi import rules
+from fakebotapi import rules
 
 LANGUAGES = ["de", "ar", "uk", "ru", "tr", "fa", "en", "fr"]
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from pypdf import PdfReader
 from bot.assistant import Assistant
 from bot.cards.card import all_cards, build
 from bot.cards.printable import CardFormatError, write_card
-from tests.conftest import ROOT, SHIPPED_KNOWLEDGE
+from tests.conftest import SHIPPED_KNOWLEDGE, run_cli
 
 LANGUAGES = ["de", "ar", "uk", "ru", "tr", "fa", "en", "fr"]
 NUMBERS = ["110", "112", "116 016"]
@@ -71,19 +68,7 @@ def test_other_suffixes_are_refused(shipped: Assistant, tmp_path: Path) -> None:
         write_card(build(shipped, card), tmp_path / "karte.jpg")
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        timeout=60,
-        check=False,
-    )
-
-
+@pytest.mark.slow  # the command line as a subprocess
 def test_cli_writes_the_arabic_card(tmp_path: Path) -> None:
     out = tmp_path / "karte-ar.pdf"
     result = run_cli(
@@ -96,6 +81,7 @@ def test_cli_writes_the_arabic_card(tmp_path: Path) -> None:
     assert all(number in text for number in NUMBERS)
 
 
+@pytest.mark.slow  # the command line as a subprocess
 def test_cli_refuses_unknown_language_and_suffix(tmp_path: Path) -> None:
     unknown = run_cli("card", "--lang", "xx", "--out", str(tmp_path / "k.pdf"))
     assert unknown.returncode == 2

@@ -1,6 +1,6 @@
 """End-to-end harness: the real bot as a subprocess, talking real HTTP to the fake Bot API.
 
-Tests play users on :mod:`tests.botapi` and read what the bot sent. One bot on the shipped
+Tests play users on :mod:`fakebotapi` and read what the bot sent. One bot on the shipped
 knowledge serves most journeys (``shared_bot``); journeys that need a pinned clock or their
 own knowledge start their own with ``launch_bot``. After every test, no request of the bot
 may have been refused by the server (4xx), and a failing test shows the bot's log.
@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ import pytest
 
 from bot import texts
 from bot.config import Settings
-from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest, User, WaitTimeout, rules
-from tests.botapi.state import CallbackQueryState
+from fakebotapi import BotMessage, FakeBotApiThread, RecordedRequest, User, WaitTimeout, rules
+from fakebotapi.state import CallbackQueryState
 from tests.conftest import SHARED_VECTORS, SHIPPED_KNOWLEDGE, write_files
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -51,6 +52,20 @@ def clean_environment(**settings: str) -> dict[str, str]:
     """This process's environment without any bot setting, plus ``settings``."""
     env = {k: v for k, v in os.environ.items() if k.upper() not in SETTINGS}
     return {**env, **settings}
+
+
+def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot run`` without a terminal, with only the given settings, to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=clean_environment(**settings),
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def new_group_id() -> int:
@@ -108,10 +123,15 @@ class BotProcess:
             check=False,
         )
 
+    def add_lead(self, user: User = LEAD) -> None:
+        """Register ``user`` as a team lead with the real command line."""
+        seeded = self.cli("users", "add", str(user.id), "--role", "lead")
+        assert seeded.returncode == 0, seeded.stderr
+
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> BotProcess:
-        """Start the bot and wait until it long-polls; fails with the log if it dies first."""
+    def spawn(self) -> BotProcess:
+        """Start ``python -m bot run`` (output to a new log file in workdir); do not wait."""
         assert self.process is None, "already started"
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.log_path = _free_path(self.workdir / "bot.log")
@@ -124,6 +144,12 @@ class BotProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        return self
+
+    def start(self) -> BotProcess:
+        """Start the bot and wait until it long-polls; fails with the log if it dies first."""
+        self.spawn()
+        assert self.process is not None
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
@@ -271,7 +297,15 @@ def sent_message(
     return api.message(chat, request.result["message_id"])
 
 
-def report_escalation(
+def report_escalation(bot: BotProcess, user: User, description: str, **choices: str) -> BotMessage:
+    """``user`` reports with /eskalation and sends it ("Senden"); returns the bot's
+    confirmation. ``choices``: ``kind``, ``place``, ``urgency`` as for describe_escalation."""
+    summary = describe_escalation(bot, user, description, **choices)
+    bot.press(user, summary, "Senden")
+    return bot.api.wait_for_message(user, timeout=20)
+
+
+def describe_escalation(
     bot: BotProcess,
     user: User,
     description: str,
@@ -280,7 +314,9 @@ def report_escalation(
     place: str = "Hausach",
     urgency: str = "heute",
 ) -> BotMessage:
-    """``user`` reports with /eskalation (``place`` typed); returns the bot's confirmation."""
+    """``user`` walks /eskalation: ``kind``, ``place`` typed, ``urgency``, then sends
+    ``description``; returns the bot's reply to it (the summary with its "Senden" button, or
+    a warning), nothing pressed."""
     api = bot.api
     start = bot.ask_one(user, "/eskalation")
     bot.press(user, start, kind)
@@ -288,9 +324,7 @@ def report_escalation(
     question = bot.ask_one(user, place)
     bot.press(user, question, urgency)
     api.wait_for_edit(question)
-    summary = bot.ask_one(user, description)
-    bot.press(user, summary, "Senden")
-    return api.wait_for_message(user, timeout=20)
+    return bot.ask_one(user, description)
 
 
 def escalation_id(confirmation: BotMessage) -> int:
@@ -486,12 +520,44 @@ def shared_bot(
 ) -> Iterator[BotProcess]:
     """The bot on the shipped knowledge with the real clock; LEAD is a team lead."""
     bot = BotProcess(api=shared_api, workdir=tmp_path_factory.mktemp("shared-bot"))
-    seeded = bot.cli("users", "add", str(LEAD.id), "--role", "lead")
-    assert seeded.returncode == 0, seeded.stderr
+    bot.add_lead()
     watch.bots.append(bot)
     bot.start()
     yield bot
     bot.stop()
+
+
+@contextmanager
+def own_bot(
+    watch: Watch,
+    workdir: Path,
+    *,
+    lead: bool = True,
+    group: int | None = None,
+    users: Iterable[User] = (),
+    knowledge: Path = SHIPPED_KNOWLEDGE,
+    now: str | None = None,
+    settings: dict[str, str] | None = None,
+) -> Iterator[BotProcess]:
+    """A running bot on a fake Bot API of its own, for the journeys of one module (wrap it
+    in a module-scoped fixture). LEAD is registered as a team lead (unless ``lead`` is false)
+    and is a member of the leads' ``group`` if one is given; ``users`` have opened the bot.
+    The bot is stopped cleanly at the end."""
+    with FakeBotApiThread() as api:
+        watch.apis.append(api)
+        if group is not None:
+            api.add_group(group, "Teamleitungen Ortenau", members=[LEAD])
+        for user in users:
+            api.add_user(user)
+        bot = BotProcess(
+            api=api, workdir=workdir, knowledge=knowledge, now=now, settings=settings or {}
+        )
+        if lead:
+            bot.add_lead()
+        watch.bots.append(bot)
+        bot.start()
+        yield bot
+        bot.stop()
 
 
 @pytest.fixture

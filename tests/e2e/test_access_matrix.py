@@ -18,7 +18,7 @@ from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.services import load_assistant
 from bot.storage.users import Role
-from tests.botapi import FakeBotApiThread, User
+from fakebotapi import FakeBotApiThread, User
 from tests.conftest import SHIPPED_KNOWLEDGE
 from tests.e2e.conftest import ADMIN, BotProcess, Watch, new_user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest
+from fakebotapi import BotMessage, FakeBotApiThread, RecordedRequest
 from tests.e2e.conftest import ADMIN, BotProcess, Watch, new_user, shown, too_old_button_press
 
 

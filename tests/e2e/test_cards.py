@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import texts
 from bot.cards.bidi import LRM, RLM
 from bot.cards.numbers import phone_numbers
-from tests.botapi import BotMessage
+from fakebotapi import BotMessage
 from tests.e2e.conftest import BotProcess, new_user, shown
 
 

@@ -7,12 +7,13 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from tests.botapi import BotMessage, FakeBotApiThread, User
+from fakebotapi import BotMessage, FakeBotApiThread, User
 from tests.e2e.conftest import (
     ADMIN,
     BotProcess,
     assert_alerted_once,
     confirmed_escalations,
+    describe_escalation,
     new_group_id,
     new_user,
 )
@@ -22,13 +23,7 @@ ROUNDS = 3
 
 def summary_of_a_report(bot: BotProcess, user: User, description: str) -> BotMessage:
     """Walk ``user`` through /eskalation up to the summary with its "Senden" button."""
-    start = bot.ask_one(user, "/eskalation")
-    bot.press(user, start, "Gewalt/Bedrohung")
-    bot.api.wait_for_edit(start)
-    question = bot.ask_one(user, "Lahr")
-    bot.press(user, question, "akut")
-    bot.api.wait_for_edit(question)
-    return bot.ask_one(user, description)
+    return describe_escalation(bot, user, description, place="Lahr", urgency="akut")
 
 
 def test_every_escalation_a_user_was_told_was_saved_survives_random_kills(

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.botapi import FakeBotApiThread
 from tests.conftest import MINIMAL, write_files
-from tests.e2e.conftest import ADMIN, BotProcess, Watch, shown
+from tests.e2e.conftest import ADMIN, BotProcess, Watch, own_bot, shown
 from tests.e2e.knowledge import CUSTOM, LONG_TEXT, MANY
 
 WEEKDAY_MORNING = "2026-11-26T10:00"  # a Thursday
@@ -28,18 +27,9 @@ def custom_bot(
     custom_dir: Path, tmp_path_factory: pytest.TempPathFactory, watch: Watch
 ) -> Iterator[BotProcess]:
     """A bot on the custom knowledge on a Thursday morning; ADMIN asks."""
-    with FakeBotApiThread() as api:
-        watch.apis.append(api)
-        bot = BotProcess(
-            api=api,
-            workdir=tmp_path_factory.mktemp("custom-bot"),
-            knowledge=custom_dir,
-            now=WEEKDAY_MORNING,
-        )
-        watch.bots.append(bot)
-        bot.start()
+    workdir = tmp_path_factory.mktemp("custom-bot")
+    with own_bot(watch, workdir, lead=False, knowledge=custom_dir, now=WEEKDAY_MORNING) as bot:
         yield bot
-        bot.stop()
 
 
 def test_category_with_many_entries_is_paged(custom_bot: BotProcess) -> None:

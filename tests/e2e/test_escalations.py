@@ -19,16 +19,18 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread, RecordedRequest, User
+from fakebotapi import BotMessage, FakeBotApiThread, RecordedRequest, User
 from tests.e2e.conftest import (
     ADMIN,
     BERLIN,
     LEAD,
     BotProcess,
     Watch,
+    describe_escalation,
     escalation_id,
     new_group_id,
     new_user,
+    own_bot,
     report_escalation,
     shown,
     wait_until,
@@ -45,28 +47,21 @@ def bot(tmp_path_factory: pytest.TempPathFactory, watch: Watch) -> Iterator[BotP
     """The bot of most journeys: LEAD in the leads' group GROUP, reminders of acute
     escalations after ~1 s (two, then the admins), conversations expire after 3 s, and no
     flood limit for the fast test users."""
-    with FakeBotApiThread() as api:
-        watch.apis.append(api)
-        api.add_group(GROUP, "Teamleitungen Ortenau", members=[LEAD])
-        api.add_user(ADMIN)  # admins get the last alarm directly
-        bot = BotProcess(
-            api=api,
-            workdir=tmp_path_factory.mktemp("escalation-bot"),
-            settings={
-                "TEAM_LEAD_CHAT_ID": str(GROUP),
-                "ESCALATION_REMINDER_MINUTES": "0.02",
-                "ESCALATION_MAX_REMINDERS": "2",
-                "ESCALATION_CHECK_SECONDS": "0.5",
-                "CONVERSATION_TIMEOUT_SECONDS": str(CONVERSATION_TIMEOUT),
-                "THROTTLE_BURST": "200",  # tests tap faster than people
-            },
-        )
-        seeded = bot.cli("users", "add", str(LEAD.id), "--role", "lead")
-        assert seeded.returncode == 0, seeded.stderr
-        watch.bots.append(bot)
-        bot.start()
+    with own_bot(
+        watch,
+        tmp_path_factory.mktemp("escalation-bot"),
+        group=GROUP,
+        users=[ADMIN],  # admins get the last alarm directly
+        settings={
+            "TEAM_LEAD_CHAT_ID": str(GROUP),
+            "ESCALATION_REMINDER_MINUTES": "0.02",
+            "ESCALATION_MAX_REMINDERS": "2",
+            "ESCALATION_CHECK_SECONDS": "0.5",
+            "CONVERSATION_TIMEOUT_SECONDS": str(CONVERSATION_TIMEOUT),
+            "THROTTLE_BURST": "200",  # tests tap faster than people
+        },
+    ) as bot:
         yield bot
-        bot.stop()
 
 
 @pytest.fixture
@@ -232,14 +227,9 @@ def test_report_from_an_urgent_answer_with_own_town(bot: BotProcess, worker: Use
 def test_personal_data_warning(bot: BotProcess, worker: User) -> None:
     """A name: warning, "Korrigieren" asks again. A phone number: "So lassen" keeps it."""
     api = bot.api
-    start = bot.ask_one(worker, "/eskalation")
-    bot.press(worker, start, "Häusliche Gewalt")
-    api.wait_for_edit(start)
-    urgency = bot.ask_one(worker, "Lahr")
-    bot.press(worker, urgency, "heute")
-    api.wait_for_edit(urgency)
-
-    warning = bot.ask_one(worker, "Herr Müller hat seine Frau geschlagen.")
+    warning = describe_escalation(
+        bot, worker, "Herr Müller hat seine Frau geschlagen.", kind="Häusliche Gewalt", place="Lahr"
+    )
     assert warning.plain_text == shown(texts.ESC_PII_WARNING.format(found=texts.PII_NAME))
     assert [b.text for b in warning.flat_buttons] == [texts.ESC_PII_FIX, texts.ESC_PII_KEEP]
     bot.press(worker, warning, "Korrigieren")
@@ -512,13 +502,13 @@ def test_database_cannot_be_written(bot: BotProcess, worker: User) -> None:
     api = bot.api
     asker = new_user("Frieda", "Frage")
     bot.register(asker)
-    start = bot.ask_one(worker, "/eskalation")
-    bot.press(worker, start, "Kindeswohlgefährdung")
-    api.wait_for_edit(start)
-    urgency = bot.ask_one(worker, "Offenburg")
-    bot.press(worker, urgency, "heute")
-    api.wait_for_edit(urgency)
-    summary = bot.ask_one(worker, "Kleinkind allein in der Wohnung.")
+    summary = describe_escalation(
+        bot,
+        worker,
+        "Kleinkind allein in der Wohnung.",
+        kind="Kindeswohlgefährdung",
+        place="Offenburg",
+    )
 
     assert bot.process is not None
     pid = bot.process.pid
@@ -557,13 +547,7 @@ def test_alert_survives_sigkill_while_sending(
     worker = new_user("Karl", "Crash")
     bot.register(worker, inviter=ADMIN)
     fake_api.faults.set("sendMessage", "timeout", chat_id=group.id, execute=True, duration=30)
-    start = bot.ask_one(worker, "/eskalation")
-    bot.press(worker, start, "Gewalt/Bedrohung")
-    fake_api.wait_for_edit(start)
-    urgency = bot.ask_one(worker, "Kehl")
-    bot.press(worker, urgency, "heute")
-    fake_api.wait_for_edit(urgency)
-    summary = bot.ask_one(worker, "Schlägerei vor der Unterkunft.")
+    summary = describe_escalation(bot, worker, "Schlägerei vor der Unterkunft.", place="Kehl")
     fake_api.press_button(worker, summary, label="Senden")
     first = fake_api.wait_for_message(group.id)  # delivered, but the answer never comes
     bot.kill()

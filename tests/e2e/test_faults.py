@@ -11,15 +11,16 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot import texts
-from tests.botapi import FakeBotApiThread, FaultKind, RecordedRequest, User
+from fakebotapi import FakeBotApiThread, FaultKind, RecordedRequest, User
 from tests.e2e.conftest import (
     ADMIN,
-    LEAD,
     BotProcess,
     Watch,
+    describe_escalation,
     escalation_id,
     new_group_id,
     new_user,
+    own_bot,
     report_escalation,
     sent_message,
     shown,
@@ -43,20 +44,13 @@ QUESTIONS = {
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory, watch: Watch) -> Iterator[BotProcess]:
     """A bot with a leads' group, on a fake Bot API of its own (faults hit everything)."""
-    with FakeBotApiThread() as api:
-        watch.apis.append(api)
-        api.add_group(GROUP, "Teamleitungen Ortenau", members=[LEAD])
-        bot = BotProcess(
-            api=api,
-            workdir=tmp_path_factory.mktemp("faults-bot"),
-            settings={"TEAM_LEAD_CHAT_ID": str(GROUP), "THROTTLE_BURST": "200"},
-        )
-        seeded = bot.cli("users", "add", str(LEAD.id), "--role", "lead")
-        assert seeded.returncode == 0, seeded.stderr
-        watch.bots.append(bot)
-        bot.start()
+    with own_bot(
+        watch,
+        tmp_path_factory.mktemp("faults-bot"),
+        group=GROUP,
+        settings={"TEAM_LEAD_CHAT_ID": str(GROUP), "THROTTLE_BURST": "200"},
+    ) as bot:
         yield bot
-        bot.stop()
 
 
 def answered(bot: BotProcess, user: User, question: str) -> bool:
@@ -74,13 +68,9 @@ def test_random_faults_lose_no_answer_and_no_alert(bot: BotProcess) -> None:
     reporter = new_user("Ron", "Report")
     for user in [*askers, reporter]:
         bot.register(user)
-    start = bot.ask_one(reporter, "/eskalation")
-    bot.press(reporter, start, "Gewalt/Bedrohung")
-    api.wait_for_edit(start)
-    urgency = bot.ask_one(reporter, "Wolfach")
-    bot.press(reporter, urgency, "heute")
-    api.wait_for_edit(urgency)
-    summary = bot.ask_one(reporter, "Bedrohung im Treppenhaus der Unterkunft.")
+    summary = describe_escalation(
+        bot, reporter, "Bedrohung im Treppenhaus der Unterkunft.", place="Wolfach"
+    )
     since = len(api.requests)
 
     rule = api.faults.set(

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread
+from fakebotapi import BotMessage
 from tests.conftest import MINIMAL, write_files
-from tests.e2e.conftest import LEAD, BotProcess, Watch
+from tests.e2e.conftest import LEAD, BotProcess, Watch, own_bot
 
 THURSDAY_MORNING = "2026-11-26T10:00"
 
@@ -27,21 +27,9 @@ def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bot(
     knowledge: Path, tmp_path_factory: pytest.TempPathFactory, watch: Watch
 ) -> Iterator[BotProcess]:
-    with FakeBotApiThread() as api:
-        watch.apis.append(api)
-        api.add_user(LEAD)
-        bot = BotProcess(
-            api=api,
-            workdir=tmp_path_factory.mktemp("hours-bot"),
-            knowledge=knowledge,
-            now=THURSDAY_MORNING,
-        )
-        seeded = bot.cli("users", "add", str(LEAD.id), "--role", "lead")
-        assert seeded.returncode == 0, seeded.stderr
-        watch.bots.append(bot)
-        bot.start()
+    workdir = tmp_path_factory.mktemp("hours-bot")
+    with own_bot(watch, workdir, users=[LEAD], knowledge=knowledge, now=THURSDAY_MORNING) as bot:
         yield bot
-        bot.stop()
 
 
 def lines(message: BotMessage) -> list[str]:

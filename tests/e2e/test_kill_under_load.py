@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread, User, WaitTimeout
+from fakebotapi import BotMessage, FakeBotApiThread, User, WaitTimeout
 from tests.conftest import SHIPPED_KNOWLEDGE
 from tests.e2e.conftest import (
     ADMIN,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from tests.botapi import BotMessage, FakeBotApiThread, User
+from fakebotapi import BotMessage, User
 from tests.conftest import SHIPPED_KNOWLEDGE, write_files
 from tests.e2e.conftest import (
     ADMIN,
@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     Watch,
     new_group_id,
     new_user,
+    own_bot,
     sent_message,
     shown,
     wait_until,
@@ -49,28 +50,20 @@ def bot(
     knowledge: Path, tmp_path_factory: pytest.TempPathFactory, watch: Watch
 ) -> Iterator[BotProcess]:
     """LEAD is a team lead in GROUP; every registered person has opened the bot."""
-    with FakeBotApiThread() as api:
-        watch.apis.append(api)
-        api.add_group(GROUP, "Teamleitungen Ortenau", members=[LEAD])
-        api.add_user(ADMIN)
-        api.add_user(LEAD)
-        bot = BotProcess(
-            api=api,
-            workdir=tmp_path_factory.mktemp("knowledge-bot"),
-            knowledge=knowledge,
-            now=NOW,
-            settings={
-                "TEAM_LEAD_CHAT_ID": str(GROUP),
-                "KNOWLEDGE_WATCH": "true",
-                "THROTTLE_BURST": "200",  # tests ask faster than people
-            },
-        )
-        seeded = bot.cli("users", "add", str(LEAD.id), "--role", "lead")
-        assert seeded.returncode == 0, seeded.stderr
-        watch.bots.append(bot)
-        bot.start()
+    with own_bot(
+        watch,
+        tmp_path_factory.mktemp("knowledge-bot"),
+        group=GROUP,
+        users=[ADMIN, LEAD],
+        knowledge=knowledge,
+        now=NOW,
+        settings={
+            "TEAM_LEAD_CHAT_ID": str(GROUP),
+            "KNOWLEDGE_WATCH": "true",
+            "THROTTLE_BURST": "200",  # tests ask faster than people
+        },
+    ) as bot:
         yield bot
-        bot.stop()
 
 
 @pytest.fixture(autouse=True)

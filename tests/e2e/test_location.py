@@ -6,7 +6,7 @@ import httpx
 
 from bot import texts
 from bot.assistant import Assistant
-from tests.botapi import FakeBotApiThread, User, rules
+from fakebotapi import FakeBotApiThread, User, rules
 from tests.e2e.conftest import BotProcess, Watch, new_group_id, new_user, shown
 
 ICHENHEIM = (48.4325, 7.8110)  # village part of Neuried

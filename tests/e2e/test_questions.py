@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import texts
-from tests.botapi import User
+from fakebotapi import User
 from tests.e2e.conftest import BotProcess, new_user, shown
 
 HASLACH_PHONE = "+49 7832 975920"

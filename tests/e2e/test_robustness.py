@@ -9,7 +9,7 @@ from pathlib import Path
 from bot import texts
 from bot.render import ECHO_LIMIT
 from bot.telegram.io import SEND_ATTEMPTS
-from tests.botapi import RecordedRequest
+from fakebotapi import RecordedRequest
 from tests.conftest import MINIMAL
 from tests.e2e.conftest import ADMIN, LEAD, BotProcess, new_user, shown
 

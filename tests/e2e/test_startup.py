@@ -13,23 +13,9 @@ import pytest
 from bot import texts
 from bot.commands import menu
 from bot.storage.users import Role
-from tests.botapi import FakeBotApiThread
+from fakebotapi import FakeBotApiThread
 from tests.conftest import MINIMAL, SHIPPED_KNOWLEDGE, write_files
-from tests.e2e.conftest import ADMIN, BotProcess, Watch, clean_environment, new_user
-
-
-def run_bot(workdir: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot run` without a terminal, with only the given settings."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        env=clean_environment(**settings),
-        cwd=workdir,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.e2e.conftest import ADMIN, BotProcess, Watch, clean_environment, new_user, run_bot
 
 
 def test_command_menu_is_set_at_startup(shared_bot: BotProcess) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.botapi import FakeBotApiThread, User
-from tests.e2e.conftest import ADMIN, BotProcess, Watch, clean_environment
+from fakebotapi import FakeBotApiThread, User
+from tests.e2e.conftest import ADMIN, BotProcess, Watch, run_bot
 
 SECRET = "webhook-secret-for-the-test"
 PUBLIC = "https://bot.example.org/caseworker"
@@ -35,18 +33,7 @@ def start_webhook_bot(api: FakeBotApiThread, workdir: Path, port: int, watch: Wa
         },
     )
     watch.bots.append(bot)
-    bot.workdir.mkdir(parents=True)
-    bot.log_path = bot.workdir / "bot.log"
-    with bot.log_path.open("wb") as log:
-        bot.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=bot.environment(),
-            cwd=bot.workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    return bot
+    return bot.spawn()  # in webhook mode it never long-polls
 
 
 def message_update(update_id: int, user: User, text: str) -> dict[str, Any]:
@@ -111,23 +98,14 @@ def test_webhook_mode_without_a_secret_does_not_start(
     fake_api: FakeBotApiThread, tmp_path: Path
 ) -> None:
     """WEBHOOK_URL without WEBHOOK_SECRET: one line, exit 2, no webhook registered."""
-    env = clean_environment(
+    result = run_bot(
+        tmp_path,
         TELEGRAM_BOT_TOKEN=fake_api.token,
         TELEGRAM_API_BASE_URL=fake_api.base_url,
         TELEGRAM_API_FILE_URL=fake_api.base_file_url,
         DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
         WEBHOOK_URL=PUBLIC,
         WEBHOOK_PORT=str(free_port()),
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
     assert result.returncode == 2
     [line] = result.stderr.splitlines()

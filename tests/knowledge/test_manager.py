@@ -11,28 +11,17 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.assistant import Assistant
-from bot.clock import Clock
 from bot.knowledge.edit import EditError, Field, edit_entry, set_verified
-from bot.knowledge.hours import HolidayCalendar
-from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import ChangeRefused, KnowledgeManager
-from bot.storage.database import Database
-from bot.storage.revisions import RevisionStore
-from tests.conftest import BERLIN, MINIMAL, SHIPPED_KNOWLEDGE
+from tests.conftest import BERLIN, MINIMAL, SHIPPED_KNOWLEDGE, knowledge_manager
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
 
 
 @pytest.fixture
 async def manager(minimal_dir: Path, tmp_path: Path) -> AsyncIterator[KnowledgeManager]:
-    clock = Clock(BERLIN, NOW)
-    knowledge = load_knowledge(minimal_dir, today=clock.today()).knowledge
-    assert knowledge is not None
-    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"))
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield KnowledgeManager(minimal_dir, assistant, RevisionStore(db), clock, 180)
-    await db.close()
+    async with knowledge_manager(minimal_dir, tmp_path / "bot.sqlite3", NOW) as manager:
+        yield manager
 
 
 def phone_of(manager: KnowledgeManager, entry_id: str) -> str | None:
@@ -224,13 +213,8 @@ def test_upload_names_with_control_characters_are_refused(name: str) -> None:
 async def shipped(tmp_path: Path) -> AsyncIterator[KnowledgeManager]:
     directory = tmp_path / "knowledge"
     shutil.copytree(SHIPPED_KNOWLEDGE, directory)
-    clock = Clock(BERLIN, NOW)
-    knowledge = load_knowledge(directory, today=clock.today()).knowledge
-    assert knowledge is not None
-    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"))
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield KnowledgeManager(directory, assistant, RevisionStore(db), clock, 180)
-    await db.close()
+    async with knowledge_manager(directory, tmp_path / "bot.sqlite3", NOW) as manager:
+        yield manager
 
 
 async def test_the_emergency_entry_keeps_110_and_112(shipped: KnowledgeManager) -> None:

@@ -51,6 +51,7 @@ def test_knowledge_and_index_are_freed_by_reference_counting_alone(builder: Assi
     assert [ref() is None for ref in alive] == [True] * 5
 
 
+@pytest.mark.slow  # a hundred full reloads
 def test_a_hundred_reloads_do_not_grow_memory(builder: Assistant) -> None:
     def reload() -> None:
         knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge

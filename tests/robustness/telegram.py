@@ -1,10 +1,10 @@
-"""What the fake Telegram server (``tests/botapi/rules.py``) would say to a reply of ours."""
+"""What the fake Telegram server (``fakebotapi/rules.py``) would say to a reply of ours."""
 
 from __future__ import annotations
 
 from bot import actions
 from bot.render import Reply, split_message
-from tests.botapi import rules
+from fakebotapi import rules
 
 
 def assert_accepted(reply: Reply) -> list[str]:

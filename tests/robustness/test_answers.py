@@ -4,7 +4,7 @@ Whatever a user types (up to 10,000 characters of any Unicode) and whatever a te
 writes into the knowledge, the assistant answers without an exception, and every reply it
 renders is one Telegram accepts: valid HTML for parse mode HTML, at most 4096 characters per
 message, callback data of at most 64 bytes and no empty button label (checked with the fake
-server's rules in ``tests/botapi/rules.py``). The console shows the same replies as text.
+server's rules in ``fakebotapi/rules.py``). The console shows the same replies as text.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.assistant import Answer, Assistant
 from bot.console import ConsoleChat, format_reply
 from bot.render import Reply, esc, split_message
 from bot.render.answers import Renderer
-from tests.botapi import rules
+from fakebotapi import rules
 from tests.conftest import BERLIN
 from tests.robustness.hostile import EMOJI, FORMATS, INVISIBLE, MARKUP, PLACES, QUOTES
 from tests.robustness.telegram import assert_accepted
@@ -164,6 +164,7 @@ def hostile_checked(hostile: Assistant) -> Checked:
     return Checked(hostile)
 
 
+@pytest.mark.slow  # 300 examples
 @EXAMPLES
 @given(question=questions, place=default_places(SHIPPED_TOWNS), now=moments)
 def test_any_question_on_the_shipped_knowledge_gets_replies_telegram_accepts(
@@ -175,6 +176,7 @@ def test_any_question_on_the_shipped_knowledge_gets_replies_telegram_accepts(
     shipped_checked.answer(answer)
 
 
+@pytest.mark.slow  # 300 examples
 @EXAMPLES
 @given(question=questions, place=default_places([*PLACES.values(), "Bösingen & Co"]), now=moments)
 def test_any_question_on_a_hostile_knowledge_gets_replies_telegram_accepts(
@@ -207,6 +209,7 @@ def test_hostile_knowledge_questions_reach_every_kind_of_reply(
     hostile_checked.answer(answer)
 
 
+@pytest.mark.slow  # every entry, 15 moments
 @settings(max_examples=15, deadline=None)
 @given(
     now=st.datetimes(
@@ -308,6 +311,7 @@ def _visible(markup: str) -> str:
     return re.sub(r"\s+", "", rules.parse_html(markup).text)
 
 
+@pytest.mark.slow  # 300 examples
 @settings(max_examples=300, deadline=None)
 @given(paragraphs=st.lists(blocks, min_size=1, max_size=8), limit=st.integers(40, 300))
 def test_split_parts_are_balanced_within_the_limit_and_lose_no_text(

@@ -22,14 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.clock import Clock
-from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
-from bot.storage.database import Database
-from bot.storage.revisions import RevisionStore
-from tests.conftest import BERLIN, ROOT, SHIPPED_KNOWLEDGE
+from tests.conftest import BERLIN, ROOT, SHIPPED_KNOWLEDGE, knowledge_manager
 from tests.robustness.mutations import MUTATORS, Mutation, mutate
 from tests.robustness.workspace import ORIGINALS, TODAY, Workspace, check_seeds, mutation
 
@@ -63,6 +58,7 @@ def test_most_mutations_break_the_knowledge(tmp_path: Path) -> None:
     assert broken >= 0.7 * len(range(0, MUTATIONS, 25))
 
 
+@pytest.mark.slow  # hundreds of broken knowledge bases
 def test_mutated_knowledge_loads_or_names_file_and_line(tmp_path: Path) -> None:
     """500 seeds, spread over worker processes: no exception, no load over 10 s, and either
     a valid knowledge or errors that each say FILE:LINE: for a file of the directory."""
@@ -102,13 +98,9 @@ def test_a_phone_number_the_phone_library_trips_over_is_an_error_not_a_crash(
 async def manager(tmp_path: Path) -> AsyncIterator[KnowledgeManager]:
     directory = tmp_path / "knowledge"
     shutil.copytree(SHIPPED_KNOWLEDGE, directory)
-    clock = Clock(BERLIN, dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
-    knowledge = load_knowledge(directory, today=clock.today()).knowledge
-    assert knowledge is not None
-    assistant = Assistant(knowledge, clock, HolidayCalendar("BW"))
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield KnowledgeManager(directory, assistant, RevisionStore(db), clock, 180)
-    await db.close()
+    now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
+    async with knowledge_manager(directory, tmp_path / "bot.sqlite3", now) as manager:
+        yield manager
 
 
 def still_answers(manager: KnowledgeManager) -> str | None:
@@ -144,6 +136,7 @@ async def test_a_broken_reload_never_replaces_the_working_knowledge(
 # -- the command line --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the command line, once per mutation
 def test_validate_command_reports_and_never_shows_a_traceback(tmp_path: Path) -> None:
     """``python -m bot validate --knowledge DIR`` on mutated copies: exit 0 or 1, no traceback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}

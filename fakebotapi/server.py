@@ -67,7 +67,7 @@ class FakeBotApi(TestSideApi):
         token: the only token accepted; others get 401 Unauthorized (malformed ones 404).
         bot_username / bot_first_name: identity returned by getMe; the bot id is the
             numeric prefix of the token, as on Telegram.
-        strict: enable the fake's extra strictness (see :mod:`tests.botapi.rules`).
+        strict: enable the fake's extra strictness (see :mod:`fakebotapi.rules`).
         callback_query_ttl: seconds after which unanswered callback queries expire
             (``None``: never).
     """
@@ -254,7 +254,7 @@ class FakeBotApi(TestSideApi):
                     "ok": False,
                     "error_code": 501,
                     "description": f"Not Implemented: {name} is a real Bot API method "
-                    "that the fake server does not simulate (extend tests/botapi/state.py)",
+                    "that the fake server does not simulate (extend fakebotapi/state.py)",
                 }
                 return _json_response(status, payload)
             if name.lower() not in CANONICAL_METHODS:

@@ -1,7 +1,7 @@
 """The test-facing API: play users, inspect what the bot did, wait for it.
 
-:class:`TestSideApi` is mixed into both :class:`~tests.botapi.server.FakeBotApi` (asyncio)
-and :class:`~tests.botapi.server.FakeBotApiThread` (server in a background thread, for
+:class:`TestSideApi` is mixed into both :class:`~fakebotapi.server.FakeBotApi` (asyncio)
+and :class:`~fakebotapi.server.FakeBotApiThread` (server in a background thread, for
 plain synchronous tests). All methods are thread-safe. The blocking ``wait_*`` methods
 must not be called on the server's own event loop; use the ``*_async`` twins there.
 """

@@ -2,7 +2,7 @@
 
 Quick start (synchronous test, bot in a subprocess)::
 
-    from tests.botapi import FakeBotApiThread, User
+    from fakebotapi import FakeBotApiThread, User
 
     with FakeBotApiThread() as api:
         user = User(1001, "Anna", username="anna")
