@@ -14,12 +14,13 @@ from typing import TextIO
 from bot import actions, texts
 from bot.actions import Action
 from bot.assistant import Assistant
-from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
+from bot.cards.card import all_cards, build
 from bot.clock import parse_local_datetime
 from bot.commands import COMMANDS
 from bot.knowledge.model import Place
 from bot.render import Reply, to_plain
 from bot.render.answers import Renderer
+from bot.render.cards import card_html, caseworker_note, language_menu
 
 # The bot's commands, from the command table: here they get "only in Telegram".
 TELEGRAM_COMMANDS = frozenset(name for row in COMMANDS for name in row.names)

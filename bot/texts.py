@@ -594,9 +594,6 @@ CHANGED_MEANWHILE = (
 )
 CHANGED_MEANWHILE_SOMEONE = "Jemand"
 CHANGE_NOTHING = "(keine inhaltliche Änderung)"
-EMERGENCY_REMOVED = (
-    "Der Eintrag '{id}' muss die Notrufnummern 110 und 112 behalten; danach fehlt {numbers}."
-)
 NEVER_VERIFIED_LOCAL = (
     "⚠️ Die Angaben dieses Eintrags wurden noch nie geprüft (110 und 112 gelten immer). Im "
     "Zweifel über die Zentrale nachfragen."

@@ -185,7 +185,7 @@ def _draw(content: CardContent, sizes: _Sizes, footer: str) -> FPDF:
         pdf.multi_cell(
             width,
             sizes.heading * PT * 1.5,
-            team.label,
+            team.label or texts.CARD_TEAM,
             align=align,
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,

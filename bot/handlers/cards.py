@@ -12,8 +12,9 @@ import logging
 from telegram import Update
 
 from bot import actions, texts
-from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
+from bot.cards.card import all_cards, build
 from bot.render import Reply
+from bot.render.cards import card_html, caseworker_note, language_menu
 from bot.telegram.context import BotContext
 from bot.telegram.io import acknowledge, edit, send
 

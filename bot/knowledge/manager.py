@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Generic, Protocol, TypeVar
 
-from bot import texts
 from bot.clock import Clock
 from bot.knowledge.base import Knowledge
 from bot.knowledge.diff import Review, review
@@ -39,6 +38,11 @@ _ANY = object()
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 EMERGENCY_ENTRY = "notruf"
 EMERGENCY_NUMBERS = frozenset({"110", "112"})
+# A problem message, German like every message of the loader and the checks: team leads
+# read it verbatim with file and line (in Telegram and from ``validate``).
+EMERGENCY_REMOVED = (
+    "Der Eintrag '{id}' muss die Notrufnummern 110 und 112 behalten; danach fehlt {numbers}."
+)
 # change(): no expectation about the file's current content
 
 
@@ -352,9 +356,7 @@ def _emergency_numbers_kept(
         return None
     lines = (new_text or "").splitlines()
     line = next((n for n, text in enumerate(lines, 1) if f"id: {EMERGENCY_ENTRY}" in text), 1)
-    message = texts.EMERGENCY_REMOVED.format(
-        id=EMERGENCY_ENTRY, numbers=" und ".join(sorted(missing))
-    )
+    message = EMERGENCY_REMOVED.format(id=EMERGENCY_ENTRY, numbers=" und ".join(sorted(missing)))
     return Problem(file, line, message)
 
 

@@ -1,7 +1,8 @@
 """The render layer: domain results become German HTML replies (texts from bot.texts).
 
-One module per domain (answers, knowledge review and reports, escalations) and the reply
-primitives with escaping and message splitting in :mod:`bot.render.reply`, re-exported here.
+One module per domain (answers, cards, knowledge review and reports, escalations, team) and
+the reply primitives with escaping and message splitting in :mod:`bot.render.reply`,
+re-exported here.
 """
 
 from bot.render.reply import (
@@ -20,6 +21,7 @@ __all__ = [
     "Button",
     "Reply",
     "answers",
+    "cards",
     "echo",
     "esc",
     "escalations",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from bot import actions, texts
 from bot.assistant import Assistant
 from bot.cards.bidi import LRM, RLM
-from bot.cards.card import all_cards, build, card_html, caseworker_note, language_menu
+from bot.cards.card import all_cards, build
 from bot.cards.numbers import phone_numbers
 from bot.console import ConsoleChat
 from bot.render import to_plain
 from bot.render.answers import Renderer
+from bot.render.cards import card_html, caseworker_note, language_menu
 from fakebotapi import rules
 
 LANGUAGES = ["de", "ar", "uk", "ru", "tr", "fa", "en", "fr"]

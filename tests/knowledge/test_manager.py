@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
 from bot.knowledge.edit import EditError, Field, edit_entry, set_verified
-from bot.knowledge.manager import ChangeRefused, KnowledgeManager
+from bot.knowledge.manager import EMERGENCY_REMOVED, ChangeRefused, KnowledgeManager
 from tests.conftest import BERLIN, MINIMAL, SHIPPED_KNOWLEDGE, knowledge_manager
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
@@ -227,7 +226,7 @@ async def test_the_emergency_entry_keeps_110_and_112(shipped: KnowledgeManager) 
     [problem] = proposal.result.errors
     assert problem.file == "notruf.yaml"
     assert problem.line == line_containing(without_112, "id: notruf")
-    assert problem.message == texts.EMERGENCY_REMOVED.format(id="notruf", numbers="112")
+    assert problem.message == EMERGENCY_REMOVED.format(id="notruf", numbers="112")
     edited = edit_entry(text, "notruf", Field.PHONE, "+49 781 21-0", contact=0)
     with pytest.raises(ChangeRefused):
         await shipped.change("notruf.yaml", edited, actor_id=1, actor_name="x", source="edit")
