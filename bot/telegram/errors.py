@@ -46,7 +46,7 @@ async def on_error(update: object, context: BotContext) -> None:
             log.warning("Telegram answered with an error (polling or a job): %s", error)
         return
     if unreachable:
-        log.warning("update %s: Telegram nicht erreichbar (%s)", describe(update), error)
+        log.warning("update %s: Telegram unreachable (%s)", describe(update), error)
     else:
         log.error("error while handling update %s", describe(update), exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
