@@ -4,7 +4,9 @@ Scoring is a field-weighted BM25 variant over Snowball stems. Every query word i
 before look-up: synonyms from the knowledge, German compounds (``gewaltschutz`` meets
 ``gewaltschutzkonzept`` and the reverse), and typos (Levenshtein via ``rapidfuzz``). Each
 expansion carries a factor < 1 so exact words win. A place named in the question restricts
-the entries to those valid there; entries scoped to that place are preferred.
+the entries to those valid there; entries scoped to that place are preferred. A separable
+verb's prefix at the end of a clause goes back on its verb first ("ruft … an" is searched as
+``anrufen``, :mod:`bot.search.separable`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from bot.normalize import (
 )
 from bot.search.danger import sounds_urgent
 from bot.search.places import PlaceFinder, PlaceMatch
+from bot.search.separable import rejoin
 
 Outcome = Literal["answer", "choose", "none"]
 
@@ -218,8 +221,9 @@ class SearchIndex:
 
     def analyse(self, question: str, place: Place | None = None) -> LexicalResult:
         """The lexical ranking and decision, before any fallback for danger."""
-        words = tokens(question)
-        urgent = sounds_urgent(words)
+        typed = tokens(question)
+        urgent = sounds_urgent(typed)
+        words = rejoin(question, self._vocab_set.__contains__)
         match = self.places.find(words)
         if match is not None:
             words = words[: match.start] + words[match.end :]
@@ -233,10 +237,10 @@ class SearchIndex:
             hits = self._place_overview(place) if match is not None and place else []
             outcome: Outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
             result = SearchResult(question, outcome, hits, match, urgent, content)
-            return LexicalResult(result, place, tokens(question), stems)
+            return LexicalResult(result, place, typed, stems)
         hits = self._rank(stems, place)
         result = SearchResult(question, _decide(hits), hits, match, urgent, content)
-        return LexicalResult(result, place, tokens(question), stems)
+        return LexicalResult(result, place, typed, stems)
 
     def valid(self, place: Place | None) -> npt.NDArray[np.bool_]:
         """Which entries may answer a question about ``place`` (all, without a place)."""
