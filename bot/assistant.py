@@ -27,7 +27,7 @@ from bot.knowledge.model import Contact, Entry, Place
 from bot.knowledge.phones import Phone, PhoneError, parse_phone
 from bot.normalize import tokens
 from bot.search.engine import Engine, MeaningSource
-from bot.search.index import Hit, Outcome, SearchIndex, choices
+from bot.search.index import MAX_CHOICES, Hit, Outcome, SearchIndex, choices
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,13 @@ class Answer:
 
     @property
     def candidates(self) -> list[Entry]:
-        """The entries to offer when the outcome is ``choose``."""
+        """The entries to offer when the outcome is ``choose``: those scored close to the
+        best; in danger the first few whatever their scores, as the engine ranked them (an
+        option too many costs a glance there, a missing one can cost the right contact)."""
         if self.outcome != "choose":
             return []
-        return [h.entry for h in choices(self.results)]
+        offered = self.results[:MAX_CHOICES] if self.urgent else choices(self.results)
+        return [h.entry for h in offered]
 
     def to_json(self, limit: int = 5) -> dict[str, object]:
         """The documented machine format of ``caseworker-bot ask --json``."""

@@ -17,6 +17,8 @@ in the languages clients write in. The engine ranks with both and decides with b
 * Danger: the sentence classifier over the same vector, plus danger phrases; without the
   semantic stage, the word list. Danger that the knowledge cannot otherwise answer gets
   the emergency entries, never "nothing found"; and danger puts emergency entries first.
+  Danger is answered with one entry alone only when the question's words cover it or its
+  meaning is the closest; otherwise the closest entries are offered.
 
 The thresholds were chosen on tests/eval (questions.yaml, sentences.yaml) and tests/kb3
 (another author's knowledge, a tuning set); the figures on held-out sets are in
@@ -39,6 +41,7 @@ from bot.search.danger_model import DangerClassifier
 from bot.search.embedding import Embedder
 from bot.search.index import (
     MAX_CHOICES,
+    MIN_COVERAGE,
     Hit,
     LexicalResult,
     Outcome,
@@ -187,6 +190,16 @@ class Engine:
             # No word of the question is known (another language, another script): the
             # words cannot judge, so the closest entries are offered to choose from.
             outcome = "choose"
+        if (
+            outcome == "answer"
+            and urgent
+            and hits
+            and not self._answer_is_backed(hits[0], similarity, valid)
+        ):
+            # Danger, and one entry only because some of the words matched it while the
+            # meaning points elsewhere: a single wrong entry costs most here, so the closest
+            # entries are offered instead (110/112 lead the reply anyway).
+            outcome = "choose"
         if outcome == "none" and urgent and hits:
             # Danger, no entry clear enough to answer: never "nothing found".
             sure = meaning.danger is not None and meaning.danger.probability(vector) >= DANGER_SURE
@@ -252,6 +265,18 @@ class Engine:
                     scores[i] += URGENT_BONUS
             top = top[np.argsort(-scores[top], kind="stable")]
         return scores, top.tolist()
+
+    def _answer_is_backed(
+        self,
+        answered: Hit,
+        similarity: npt.NDArray[np.float32],
+        valid: npt.NDArray[np.bool_],
+    ) -> bool:
+        """The answer covers the question's words, or it is the entry closest in meaning."""
+        if answered.coverage >= MIN_COVERAGE:
+            return True
+        closest = int(np.argmax(np.where(valid, similarity, -np.inf)))
+        return self.entries[closest].id == answered.entry.id
 
     @staticmethod
     def _meaning_is_likely(
