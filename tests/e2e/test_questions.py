@@ -160,6 +160,24 @@ def test_urgent_question_starts_with_110_and_112(
     assert lines[2] == ""
 
 
+def test_danger_with_a_separated_verb_offers_the_suicide_entry(
+    shared_bot: BotProcess, worker: User
+) -> None:
+    """'bringt sich heute noch um': 110/112 first, then a choice of up to four entries (not
+    one wrong entry alone) with the suicide entry among them; a tap opens it."""
+    choice = shared_bot.ask_one(worker, "mein klient sagt er bringt sich heute noch um")
+    assert choice.plain_text.split("\n")[:2] == [
+        "🚨 Bei Gefahr sofort anrufen:",
+        "110 Polizei · 112 Rettungsdienst/Feuerwehr",
+    ]
+    assert texts.CHOOSE in choice.plain_text
+    entries = [b for b in choice.flat_buttons if (b.callback_data or "").startswith("e|")]
+    assert 2 <= len(entries) <= 4
+    assert shared_bot.press(worker, choice, "Suizidgefahr – was tun?") == ""
+    entry = shared_bot.api.wait_for_message(worker)
+    assert entry.buttons[-1] == [("👍", "f|+|suizidgefahr"), ("👎", "f|-|suizidgefahr")]
+
+
 def test_button_of_an_old_answer_still_works(shared_bot: BotProcess, worker: User) -> None:
     """A button of an earlier answer still opens its entry after newer answers."""
     first = shared_bot.ask_one(worker, "polizei hausach")
