@@ -518,8 +518,16 @@ def shared_api(watch: Watch) -> Iterator[FakeBotApiThread]:
 def shared_bot(
     shared_api: FakeBotApiThread, tmp_path_factory: pytest.TempPathFactory, watch: Watch
 ) -> Iterator[BotProcess]:
-    """The bot on the shipped knowledge with the real clock; LEAD is a team lead."""
-    bot = BotProcess(api=shared_api, workdir=tmp_path_factory.mktemp("shared-bot"))
+    """The bot on the shipped knowledge with the real clock; LEAD is a team lead.
+
+    LEAD invites a new caseworker for nearly every test on this bot, faster than a person
+    writes, so the flood throttle is opened here (it is tested on its own bot in
+    test_flood.py); with the shipped burst of 10 a fast run throttled LEAD's /einladen."""
+    bot = BotProcess(
+        api=shared_api,
+        workdir=tmp_path_factory.mktemp("shared-bot"),
+        settings={"THROTTLE_BURST": "200"},
+    )
     bot.add_lead()
     watch.bots.append(bot)
     bot.start()
