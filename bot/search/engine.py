@@ -275,8 +275,7 @@ class Engine:
         """The answer covers the question's words, or it is the entry closest in meaning."""
         if answered.coverage >= MIN_COVERAGE:
             return True
-        closest = int(np.argmax(np.where(valid, similarity, -np.inf)))
-        return self.entries[closest].id == answered.entry.id
+        return self.entries[_closest(similarity, valid)].id == answered.entry.id
 
     @staticmethod
     def _meaning_is_likely(
@@ -292,13 +291,17 @@ class Engine:
         similarity: npt.NDArray[np.float32],
         valid: npt.NDArray[np.bool_],
     ) -> bool:
-        allowed = np.where(valid, similarity, -np.inf)
-        best = int(np.argmax(allowed))
-        gap = float(allowed[best]) - float(np.median(similarity[valid]))
+        best = _closest(similarity, valid)
+        gap = float(similarity[best]) - float(np.median(similarity[valid]))
         agree = bool(lexical.hits) and lexical.hits[0].entry.id == self.entries[best].id
         if agree and gap >= AGREE_GAP:
             return True
-        return gap >= ALONE_GAP and float(allowed[best]) >= ALONE_MIN
+        return gap >= ALONE_GAP and float(similarity[best]) >= ALONE_MIN
+
+
+def _closest(similarity: npt.NDArray[np.float32], valid: npt.NDArray[np.bool_]) -> int:
+    """The position of the entry closest in meaning among those valid for the place."""
+    return int(np.argmax(np.where(valid, similarity, -np.inf)))
 
 
 def _danger_choices(ranked: list[Hit], *, sure: bool) -> list[Hit]:
