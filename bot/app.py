@@ -62,7 +62,8 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 
 CONNECTIVITY_KEY = "connectivity"
 REQUESTS_KEY = "requests"
-# Enough to overlap Telegram round trips; more only holds more updates half-done in memory.
+# Updates handled at once: enough to overlap Telegram round trips; more only holds more
+# updates half-done in memory. Updates waiting for their person's turn do not count.
 MAX_CONCURRENT_UPDATES = 16
 
 
@@ -83,7 +84,7 @@ def build_application(settings: Settings, assistant: Assistant) -> Application: 
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .concurrent_updates(PerUserUpdateProcessor(max_running=MAX_CONCURRENT_UPDATES))
         # aiohttp instead of PTB's default httpx: about half the CPU per Bot API call.
         .request(requests[0])
         .get_updates_request(requests[1])
