@@ -179,3 +179,22 @@ async def test_unreachable_telegram_is_one_line_per_change(
     assert lines[0].startswith("Telegram nicht erreichbar, neuer Versuch in höchstens 30 s (")
     assert lines[1] == texts.TELEGRAM_REACHABLE
     assert all(r.exc_info is None and r.levelno == logging.WARNING for r in caplog.records)
+
+
+async def test_the_proxy_is_looked_up_once_per_host(
+    server: tuple[str, Seen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not per request (aiohttp's trust_env re-read the environment and ~/.netrc each time):
+    a session keeps the proxy it found for a host; a new session looks again."""
+    url, seen = server
+    monkeypatch.setenv("HTTP_PROXY", url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with AiohttpRequest() as request:
+        assert await request.post("http://api.telegram.invalid/bot1:x/first", RequestData())
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # dead from now
+        assert await request.post("http://api.telegram.invalid/bot1:x/second", RequestData())
+    assert [path for path, *_ in seen[-2:]] == ["/bot1:x/first", "/bot1:x/second"]
+    async with AiohttpRequest() as request:
+        with pytest.raises(NetworkError):
+            await request.post("http://api.telegram.invalid/bot1:x/third", RequestData())
