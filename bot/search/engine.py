@@ -133,6 +133,8 @@ class Engine:
         self.lexical = lexical
         self.meaning = meaning
         self._position = {entry.id: i for i, entry in enumerate(lexical.entries)}
+        # Folded once here, not for every candidate of every question.
+        self._titles = [f" {fold(entry.title)} " for entry in lexical.entries]
 
     @property
     def knowledge(self) -> Knowledge:
@@ -259,7 +261,7 @@ class Engine:
             names = _place_names(place)
             for i in top.tolist():
                 entry = self.entries[i]
-                if names and _names_any(entry, names):
+                if names and any(f" {name} " in self._titles[i] for name in names):
                     scores[i] += NAMES_PLACE_BONUS
                 if urgent and entry.urgent:
                     scores[i] += URGENT_BONUS
@@ -354,7 +356,3 @@ def _place_names(place: Place | None) -> list[str]:
         return []
     return [fold(n) for n in (place.name, *place.aliases) if fold(n)]
 
-
-def _names_any(entry: Entry, names: list[str]) -> bool:
-    title = f" {fold(entry.title)} "
-    return any(f" {name} " in title for name in names)
