@@ -20,8 +20,8 @@ from pathlib import Path
 import yaml
 
 from bot.normalize import tokens
+from bot.search.classifiers import SentenceClassifier
 from bot.search.danger import has_phrase, sounds_urgent
-from bot.search.danger_model import DangerClassifier
 from bot.search.embedding import Embedder
 
 DETECTORS = ("classifier", "word list", "engine", "fused answer")
@@ -68,7 +68,7 @@ def read_items(path: Path) -> list[Item]:
 def measure(
     items: Sequence[Item],
     embedder: Embedder,
-    classifier: DangerClassifier | None,
+    classifier: SentenceClassifier | None,
     answer_urgent: Callable[[str], bool],
 ) -> DangerResult:
     langs = list(dict.fromkeys(i.lang for i in items))
@@ -78,7 +78,7 @@ def measure(
     for item in items:
         words = tokens(item.text)
         vector = embedder.embed_queries([item.text])[0]
-        model = classifier is not None and classifier.is_danger(vector)
+        model = classifier is not None and classifier.flags(vector)
         flags = {
             "classifier": model,
             "word list": sounds_urgent(words),

@@ -16,8 +16,8 @@ from pathlib import Path
 from bench.variants import Model, fused_assistant
 from bot.evaluation import read_questions
 from bot.knowledge.loader import load_knowledge
+from bot.search.classifiers import DANGER_MODEL, SCOPE_MODEL, load_classifier
 from bot.search.crosslingual import load_subspace
-from bot.search.danger_model import load_classifier
 from bot.search.embedding import CachedQueries, load_embedder
 from bot.search.vectors import VectorCache
 
@@ -31,9 +31,10 @@ def main(argv: list[str]) -> int:
     inner = loaded.embedder.inner if isinstance(loaded.embedder, CachedQueries) else loaded.embedder
     model = Model(
         inner,
-        load_classifier(inner.model_id),
+        load_classifier(inner.model_id, DANGER_MODEL),
         VectorCache(cache_path),
         load_subspace(inner.model_id),
+        load_classifier(inner.model_id, SCOPE_MODEL),
     )
     knowledge = load_knowledge(knowledge_dir).knowledge
     if knowledge is None:

@@ -76,8 +76,8 @@ from bot.assistant import Assistant
 from bot.evaluation import Question, Report, evaluate, percentile, read_questions
 from bot.knowledge.base import Knowledge
 from bot.knowledge.loader import ParseCache, load_knowledge
+from bot.search.classifiers import DANGER_MODEL, SCOPE_MODEL, load_classifier
 from bot.search.crosslingual import load_subspace
-from bot.search.danger_model import load_classifier
 from bot.search.embedding import CachedQueries, Embedder, Matrix, load_embedder
 from bot.search.semantic import all_passages
 from bot.search.vectors import VectorCache, text_key
@@ -186,7 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     inner = loaded.embedder.inner if isinstance(loaded.embedder, CachedQueries) else loaded.embedder
     counting = Counting(inner)
-    classifier = load_classifier(inner.model_id)
+    classifier = load_classifier(inner.model_id, DANGER_MODEL)
+    scope = load_classifier(inner.model_id, SCOPE_MODEL)
     languages = load_subspace(inner.model_id)
     kb2: Path = args.kb2
     sets = [
@@ -201,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         work = Path(tmp)
-        model = Model(counting, classifier, VectorCache(work / "shipped.sqlite3"), languages)
+        model = Model(counting, classifier, VectorCache(work / "shipped.sqlite3"), languages, scope)
         knowledges = {"shipped": _load(KNOWLEDGE)}
         if any(s.knowledge == "kb2" for s in sets):
             knowledges["kb2"] = _load(kb2 / "knowledge")
@@ -430,7 +431,7 @@ def _synthetic_scale(
     directory.mkdir()
     write_knowledge(KNOWLEDGE, shipped, size, directory)
     cache_path = work / f"vectors-{size}.sqlite3"  # cold: a new file
-    model = Model(base.embedder, base.danger, VectorCache(cache_path), base.languages)
+    model = Model(base.embedder, base.danger, VectorCache(cache_path), base.languages, base.scope)
     knowledge = _load(directory)
     if len(knowledge.entries) != size:
         raise RuntimeError(f"expected {size} entries, loaded {len(knowledge.entries)}")
@@ -480,7 +481,9 @@ def _rounds(
     for number in range(rounds):
         last = None  # the previous round's assistant is garbage now
         before = counting.passages
-        restarted = Model(counting, model.danger, VectorCache(cache_path), model.languages)
+        restarted = Model(
+            counting, model.danger, VectorCache(cache_path), model.languages, model.scope
+        )
         assistant, timed = _timed(functools.partial(_restart, directory, restarted))
         scale.restarts.append(Timed(timed.wall_s, timed.cpu_s, counting.passages - before))
         now = assistant.clock.now()

@@ -26,8 +26,8 @@ from bot.clock import Clock
 from bot.evaluation import Question
 from bot.knowledge.base import Knowledge
 from bot.knowledge.hours import HolidayCalendar
+from bot.search.classifiers import SentenceClassifier
 from bot.search.crosslingual import LanguageSubspace
-from bot.search.danger_model import DangerClassifier
 from bot.search.embedding import CachedQueries, Embedder
 from bot.search.engine import Engine, MeaningSource
 from bot.search.index import Hit
@@ -43,13 +43,16 @@ class Model:
     """The embedding model loaded once per run, its danger classifier and a vector cache."""
 
     embedder: Embedder  # uncached queries: wrap it in CachedQueries per use
-    danger: DangerClassifier | None
+    danger: SentenceClassifier | None
     cache: VectorCache
     languages: LanguageSubspace | None = None
+    scope: SentenceClassifier | None = None
 
     def source(self) -> MeaningSource:
         """A semantic stage with an empty query-vector cache."""
-        return MeaningSource(CachedQueries(self.embedder), self.cache, self.danger, self.languages)
+        return MeaningSource(
+            CachedQueries(self.embedder), self.cache, self.danger, self.languages, self.scope
+        )
 
 
 def lexical_assistant(knowledge: Knowledge) -> Assistant:
@@ -104,7 +107,7 @@ class SemanticOnly:
             results=hits,
             place=named.place if named else None,
             place_source="question" if named else None,
-            urgent=danger is not None and danger.is_danger(vector),
+            urgent=danger is not None and danger.flags(vector),
             now=self._now,
         )
 

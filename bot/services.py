@@ -20,8 +20,8 @@ from bot.escalations.service import EscalationService, EscalationSettings
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
 from bot.render.answers import Renderer
+from bot.search.classifiers import DANGER_MODEL, SCOPE_MODEL, load_classifier
 from bot.search.crosslingual import load_subspace
-from bot.search.danger_model import load_classifier
 from bot.search.embedding import load_embedder
 from bot.search.engine import Engine, MeaningSource
 from bot.search.vectors import VectorCache
@@ -87,8 +87,9 @@ def semantic_stage(
     source = MeaningSource(
         loaded.embedder,
         VectorCache(_vectors_path(settings, create_folder)),
-        load_classifier(model_id),
+        load_classifier(model_id, DANGER_MODEL),
         load_subspace(model_id),
+        load_classifier(model_id, SCOPE_MODEL),
     )
     return source, None
 

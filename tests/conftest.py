@@ -21,8 +21,8 @@ from bot.clock import Clock
 from bot.knowledge.hours import HolidayCalendar
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.manager import KnowledgeManager
+from bot.search.classifiers import DANGER_MODEL, SCOPE_MODEL, load_classifier
 from bot.search.crosslingual import load_subspace
-from bot.search.danger_model import load_classifier
 from bot.search.embedding import DEFAULT_EMBEDDER, load_embedder
 from bot.search.engine import MeaningSource
 from bot.search.vectors import VectorCache
@@ -206,8 +206,9 @@ def meaning() -> MeaningSource:
     source = MeaningSource(
         loaded.embedder,
         VectorCache(SHARED_VECTORS),
-        load_classifier(model_id),
+        load_classifier(model_id, DANGER_MODEL),
         load_subspace(model_id),
+        load_classifier(model_id, SCOPE_MODEL),
     )
     knowledge = load_knowledge(SHIPPED_KNOWLEDGE).knowledge
     assert knowledge is not None

@@ -1,6 +1,6 @@
 """Does a question sound like danger? The word list; 110 and 112 come first.
 
-With the semantic stage on, the sentence classifier (:mod:`bot.search.danger_model`)
+With the semantic stage on, the sentence classifier (:mod:`bot.search.classifiers`)
 decides and only the phrases here are added to it; without it (no embedder), this list
 decides alone. Deliberately generous: a false alarm costs one extra line, a missed one may
 cost a life. The vocabulary is matched against folded, stemmed words, as prefixes

@@ -35,9 +35,9 @@ import numpy.typing as npt
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Entry, Place
 from bot.normalize import fold
+from bot.search.classifiers import SentenceClassifier
 from bot.search.crosslingual import LanguageSubspace
 from bot.search.danger import has_phrase
-from bot.search.danger_model import DangerClassifier
 from bot.search.embedding import Embedder
 from bot.search.index import (
     MAX_CHOICES,
@@ -76,10 +76,11 @@ class Meaning:
 
     index: SemanticIndex
     embedder: Embedder
-    danger: DangerClassifier | None
+    danger: SentenceClassifier | None
     language: LanguageGuesser
     languages: LanguageSubspace | None = None  # language directions, for foreign questions
     residual: npt.NDArray[np.float32] | None = None  # passage norms without those directions
+    scope: SentenceClassifier | None = None  # flags everyday chatter, off the job's topics
 
     def similarities(
         self, vector: npt.NDArray[np.float32], *, foreign: bool
@@ -98,13 +99,15 @@ class MeaningSource:
         self,
         embedder: Embedder,
         cache: VectorCache,
-        danger: DangerClassifier | None,
+        danger: SentenceClassifier | None,
         languages: LanguageSubspace | None = None,
+        scope: SentenceClassifier | None = None,
     ) -> None:
         self.embedder = embedder
         self.cache = cache
         self.danger = danger
         self.languages = languages
+        self.scope = scope
         self.language = LanguageGuesser()
 
     @property
@@ -123,7 +126,9 @@ class MeaningSource:
         if index is None:
             return None
         residual = None if self.languages is None else self.languages.residual_norms(index.matrix)
-        return Meaning(index, self.embedder, self.danger, self.language, self.languages, residual)
+        return Meaning(
+            index, self.embedder, self.danger, self.language, self.languages, residual, self.scope
+        )
 
 
 class Engine:
@@ -158,12 +163,18 @@ class Engine:
     def search(self, question: str, place: Place | None = None) -> SearchResult:
         if self.meaning is None:
             return self.lexical.search(question, place)
-        found = self.lexical.analyse(question, place)
+        foreign = self.meaning.language.foreign(question)
+        found = self.lexical.analyse(question, place, exact=foreign)
         vector = self.meaning.embedder.embed_queries([question])[0]
-        return self._fused(found, vector, self.meaning)
+        return self._fused(found, vector, self.meaning, foreign=foreign)
 
     def _fused(
-        self, found: LexicalResult, vector: npt.NDArray[np.float32], meaning: Meaning
+        self,
+        found: LexicalResult,
+        vector: npt.NDArray[np.float32],
+        meaning: Meaning,
+        *,
+        foreign: bool,
     ) -> SearchResult:
         lexical = found.result
         urgent = self._urgent(lexical, found.words, vector, meaning.danger)
@@ -172,7 +183,6 @@ class Engine:
         valid = self.lexical.valid(found.place)
         if not valid.any():
             return _with(lexical, outcome="none", hits=[], urgent=urgent)
-        foreign = meaning.language.foreign(lexical.query)
         similarity = meaning.similarities(vector, foreign=foreign)
         scores, order = self._fuse(lexical.hits, similarity, valid, found.place, urgent)
         coverage = {h.entry.id: h.coverage for h in lexical.hits}
@@ -181,17 +191,17 @@ class Engine:
             for i in order
         ]
         outcome = lexical.outcome
-        if outcome == "none" and self._meaning_is_clear(lexical, similarity, valid):
-            outcome = "answer"
-        elif (
-            outcome == "none"
-            and not lexical.hits
-            and self._meaning_is_likely(similarity, valid)
-            and foreign
-        ):
-            # No word of the question is known (another language, another script): the
-            # words cannot judge, so the closest entries are offered to choose from.
-            outcome = "choose"
+        # Meaning alone answers only questions about the job: the model finds some closest
+        # entry for the weather in Kehl too (the words still answer whatever they match, and
+        # danger is never chatter).
+        chatter = not urgent and meaning.scope is not None and meaning.scope.flags(vector)
+        if outcome == "none" and not chatter:
+            if self._meaning_is_clear(lexical, similarity, valid):
+                outcome = "answer"
+            elif foreign and not lexical.hits and self._meaning_is_likely(similarity, valid):
+                # No word of the question is known (another language, another script): the
+                # words cannot judge, so the closest entries are offered to choose from.
+                outcome = "choose"
         if (
             outcome == "answer"
             and urgent
@@ -218,7 +228,7 @@ class Engine:
         lexical: SearchResult,
         words: list[str],
         vector: npt.NDArray[np.float32],
-        danger: DangerClassifier | None,
+        danger: SentenceClassifier | None,
     ) -> bool:
         """Danger: the classifier for sentences, the word list for keywords.
 
@@ -355,4 +365,3 @@ def _place_names(place: Place | None) -> list[str]:
     if place is None:
         return []
     return [fold(n) for n in (place.name, *place.aliases) if fold(n)]
-

@@ -219,8 +219,16 @@ class SearchIndex:
             return SearchResult(question, outcome, hits, result.place, True, result.words)
         return result
 
-    def analyse(self, question: str, place: Place | None = None) -> LexicalResult:
-        """The lexical ranking and decision, before any fallback for danger."""
+    def analyse(
+        self, question: str, place: Place | None = None, *, exact: bool = False
+    ) -> LexicalResult:
+        """The lexical ranking and decision, before any fallback for danger.
+
+        ``exact``: the question's words count only as typed (and through the knowledge's
+        synonyms), not as typos of or parts of other words. For a question in another
+        language: there a German typo or compound match is a false friend ("for" is not a
+        typo of "vor"), while a town, a name or a loanword ("Duldung") is still found.
+        """
         typed = tokens(question)
         urgent = sounds_urgent(typed)
         words = rejoin(question, self._vocab_set.__contains__)
@@ -238,7 +246,7 @@ class SearchIndex:
             outcome: Outcome = "choose" if len(hits) > 1 else ("answer" if hits else "none")
             result = SearchResult(question, outcome, hits, match, urgent, content)
             return LexicalResult(result, place, typed, stems)
-        hits = self._rank(stems, place)
+        hits = self._rank(stems, place, exact=exact)
         result = SearchResult(question, _decide(hits), hits, match, urgent, content)
         return LexicalResult(result, place, typed, stems)
 
@@ -258,13 +266,13 @@ class SearchIndex:
             return False
         return bool(process.extractOne(word, STOPWORDS, scorer=OSA.distance, score_cutoff=1))
 
-    def _rank(self, stems: list[str], place: Place | None) -> list[Hit]:
+    def _rank(self, stems: list[str], place: Place | None, *, exact: bool) -> list[Hit]:
         size = len(self.entries)
         scores = np.zeros(size)
         matched = np.zeros(size)
         total_weight = 0.0
         for term in stems:
-            expansions = self._expand(term)
+            expansions = self._exact(term) if exact else self._expand(term)
             unknown = _UNKNOWN_COMMON_IDF if term in self._common else _UNKNOWN_IDF
             damp = _GENERIC_FACTOR if term in self._generic else 1.0
             weight = damp * max((self._idf[x.term] for x in expansions), default=unknown)
@@ -313,6 +321,16 @@ class SearchIndex:
         scoped = [e for e in self.entries if e.scope and tags.intersection(e.scope)]
         scoped.sort(key=lambda e: (e.category != "polizei", e.title))
         return [Hit(e, 1.0, 1.0) for e in scoped[:MAX_CHOICES]]
+
+    def _exact(self, term: str) -> tuple[_Expansion, ...]:
+        """``term`` itself and its synonyms, where the knowledge has them."""
+        found = [_Expansion(term, 1.0)] if term in self._vocab_set else []
+        found += [
+            _Expansion(s, _SYNONYM)
+            for s in sorted(self._synonyms.get(term, ()))
+            if s in self._vocab_set
+        ]
+        return tuple(found)
 
     def _expand(self, term: str) -> tuple[_Expansion, ...]:
         """The expansions of ``term``, remembered (up to _EXPANSIONS_KEPT question words)."""

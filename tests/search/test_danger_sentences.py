@@ -23,7 +23,7 @@ def test_the_classifier_on_held_out_sentences_in_every_language(meaning: Meaning
     per_lang: dict[str, list[int]] = {}
     flagged = right = dangers = caught = 0
     for item, vector in zip(items, vectors, strict=True):
-        said = meaning.danger.is_danger(vector)
+        said = meaning.danger.flags(vector)
         flagged += said
         right += said and item["danger"]
         dangers += item["danger"]

@@ -169,3 +169,16 @@ def test_mistyped_short_stopwords_are_dropped_but_longer_lookalikes_are_words(
     assert shipped.index.search("wass tun bei suizid").words == ["suizid"]
     # "sachen" is one letter from the stopword "machen" but a word of its own.
     assert shipped.index.search("sachen gestohlen").words == ["sachen", "gestohlen"]
+
+
+def test_exact_words_only_for_a_question_in_another_language(shipped: Assistant) -> None:
+    """A foreign question's words count as typed: no German typo or compound match (false
+    friends), while a German word typed exactly is still found."""
+    lexical = shipped.index.lexical
+    typo = lexical.analyse("jugenamt").result
+    assert typo.hits and typo.hits[0].entry.id == "jugendamt"  # a German typo, found
+    assert not lexical.analyse("jugenamt", exact=True).result.hits
+    exact = lexical.analyse("jugendamt", exact=True).result
+    assert exact.hits and exact.hits[0].entry.id == "jugendamt"
+    compound = lexical.analyse("gewaltschutzkonzept", exact=True).result
+    assert not compound.hits  # only a part of it is a word of the knowledge
