@@ -14,6 +14,10 @@ in the languages clients write in. The engine ranks with both and decides with b
   the lexical stage declines — a long sentence whose words only partly match, a question
   in Arabic — is answered when the meaning is clear: lexical and semantic agree on the
   best entry, or the semantic best stands out from the rest. Otherwise it is declined.
+  Meaning alone never answers what the off-topic classifier calls everyday chatter (the
+  weather in Kehl has a closest entry too); danger is never chatter. A question in another
+  language is matched by its words only as typed: German typo and compound matches of
+  English or Turkish words are false friends.
 * Danger: the sentence classifier over the same vector, plus danger phrases; without the
   semantic stage, the word list. Danger that the knowledge cannot otherwise answer gets
   the emergency entries, never "nothing found"; and danger puts emergency entries first.
