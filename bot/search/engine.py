@@ -68,6 +68,7 @@ ALONE_MIN = 0.87  # and the least similarity for that
 LIKELY_GAP = 0.035  # … enough to offer a choice when no word of the question is known
 LIKELY_MIN = 0.80
 KEYWORD_QUESTION = 2  # words: up to this, a question is keywords, not a sentence
+SENTENCE = 8  # words: from here on, a sentence whose words only partly match an entry's
 KEYWORD_SURE = 0.8  # the classifier's probability that counts on keywords
 DANGER_SURE = 0.9  # … above which danger gets the emergency entries alone
 EMERGENCY_NUMBERS = frozenset({"110", "112"})
@@ -205,6 +206,13 @@ class Engine:
             elif foreign and not lexical.hits and self._meaning_is_likely(similarity, valid):
                 # No word of the question is known (another language, another script): the
                 # words cannot judge, so the closest entries are offered to choose from.
+                outcome = "choose"
+            elif (
+                not (foreign or urgent) and lexical.hits and len(lexical.query.split()) >= SENTENCE
+            ):
+                # A whole sentence about the job, some of its words in the knowledge: a
+                # stressed sentence rarely repeats an entry's words, so the closest entries
+                # are offered rather than nothing.
                 outcome = "choose"
         if (
             outcome == "answer"

@@ -117,3 +117,23 @@ def test_danger_answered_by_some_words_against_the_meaning_offers_a_choice(
     assert answer.urgent
     assert answer.outcome == "choose"
     assert "kinderschutz-akut" in [e.id for e in answer.candidates]
+
+
+def test_a_long_sentence_about_the_job_partly_matched_is_offered_a_choice(
+    semantic_shipped: Assistant,
+) -> None:
+    """Not "nothing found": a stressed sentence rarely repeats an entry's words."""
+    answer = semantic_shipped.answer(
+        "ich sitze gerade mit einer familie zusammen und brauche für das nächste gespräch "
+        "jemanden der arabisch übersetzen kann"
+    )
+    assert answer.outcome == "choose"
+    assert "dolmetscher" in [entry.id for entry in answer.candidates]
+
+
+def test_a_long_sentence_of_chatter_is_still_declined(semantic_shipped: Assistant) -> None:
+    answer = semantic_shipped.answer(
+        "bis wann muss ich eigentlich meine eigene steuererklärung für dieses jahr beim "
+        "finanzamt abgeben"
+    )
+    assert answer.outcome == "none"
