@@ -17,7 +17,9 @@ in the languages clients write in. The engine ranks with both and decides with b
   Meaning alone never answers what the off-topic classifier calls everyday chatter (the
   weather in Kehl has a closest entry too); danger is never chatter. A question in another
   language is matched by its words only as typed: German typo and compound matches of
-  English or Turkish words are false friends.
+  English or Turkish words are false friends. A long sentence about the job that some of
+  the words match, but neither words nor meaning clearly, gets the closest entries to
+  choose from rather than nothing.
 * Danger: the sentence classifier over the same vector, plus danger phrases; without the
   semantic stage, the word list. Danger that the knowledge cannot otherwise answer gets
   the emergency entries, never "nothing found"; and danger puts emergency entries first.
