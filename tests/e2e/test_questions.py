@@ -187,3 +187,22 @@ def test_button_of_an_old_answer_still_works(shared_bot: BotProcess, worker: Use
     team = shared_bot.api.wait_for_message(worker)
     assert team.plain_text.startswith("Team Kinzigtal\n")
     assert shared_bot.press(worker, first, "👎") == texts.FEEDBACK_THANKS
+
+
+def test_a_long_sentence_about_the_job_gets_a_choice_and_chatter_nothing(
+    shared_bot: BotProcess, worker: User
+) -> None:
+    """A stressed sentence whose words only partly match: the closest entries as buttons
+    (before: nothing found); everyday chatter still gets nothing found."""
+    choice = shared_bot.ask_one(
+        worker,
+        "ich sitze gerade mit einer familie zusammen und brauche für das nächste gespräch "
+        "jemanden der arabisch übersetzen kann",
+    )
+    assert texts.CHOOSE in choice.plain_text
+    assert not choice.plain_text.startswith("🚨")
+    assert shared_bot.press(worker, choice, "Dolmetscher") == ""
+    entry = shared_bot.api.wait_for_message(worker)
+    assert entry.buttons[-1] == [("👍", "f|+|dolmetscher"), ("👎", "f|-|dolmetscher")]
+    chatter = shared_bot.ask_one(worker, "wie wird das wetter am wochenende in kehl")
+    assert chatter.plain_text == shown(texts.NOTHING_FOUND)
