@@ -7,9 +7,12 @@ in the languages clients write in. The engine ranks with both and decides with b
 
 * Ranking: for the entries valid for the asked place (the lexical index's scoping), a
   fused score = ``LEXICAL_WEIGHT`` × the lexical score relative to the best (damped when
-  the question's words are only partly matched) + the semantic similarity relative to the
-  question's median and best similarity. Among entries valid for a town, one whose title
-  names that town wins over a sibling (a Revier named "Lahr" over a Posten elsewhere).
+  the question's words are only partly matched) + the semantic similarity over the
+  question's median, in units of ``SEMANTIC_SCALE``: meaning that stands out far from the
+  rest counts more than meaning that barely does (dividing by the question's own spread,
+  as before, made every best 1.0, however close the rest). Among entries valid for a
+  town, one whose title names that town wins over a sibling (a Revier named "Lahr" over
+  a Posten elsewhere).
 * Decision: what the lexical stage answers is answered (now in fused order). A question
   the lexical stage declines — a long sentence whose words only partly match, a question
   in Arabic — is answered when the meaning is clear: lexical and semantic agree on the
@@ -62,6 +65,7 @@ from bot.search.vectors import VectorCache
 LEXICAL_WEIGHT = 4.0
 FULL_COVERAGE = 0.7  # lexical coverage at which a lexical score counts fully
 COVERAGE_POWER = 1.0  # how fast a partly matched question's lexical score fades
+SEMANTIC_SCALE = 0.05  # similarity over the question's median that counts as 1.0
 NAMES_PLACE_BONUS = 0.5  # the entry's title names the asked town
 URGENT_BONUS = 1.0  # danger: emergency entries first
 AGREE_GAP = 0.06  # semantic best over the median, enough when lexical agrees
@@ -265,10 +269,8 @@ class Engine:
         place: Place | None,
         urgent: bool,
     ) -> tuple[npt.NDArray[np.float64], list[int]]:
-        allowed = similarity[valid]
-        median = float(np.median(allowed))
-        spread = max(float(allowed.max()) - median, 1e-6)
-        scores = (similarity.astype(np.float64) - median) / spread
+        median = float(np.median(similarity[valid]))
+        scores = (similarity.astype(np.float64) - median) / SEMANTIC_SCALE
         if lexical_hits:
             best = max(h.score for h in lexical_hits) or 1.0
             for hit in lexical_hits:

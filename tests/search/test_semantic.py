@@ -6,9 +6,18 @@ it); they are not tuned on — the tuning set is tests/eval/sentences.yaml.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.assistant import Assistant
+from bot.clock import Clock
+from bot.knowledge.hours import HolidayCalendar
+from bot.knowledge.loader import load_knowledge
+from bot.search.engine import MeaningSource
+from tests.conftest import BERLIN
+
+KB3_KNOWLEDGE = Path(__file__).resolve().parents[2] / "tests" / "kb3" / "knowledge"
 
 URGENT_ENTRIES = {"notruf", "suizidgefahr", "psychische-krise", "eskalation", "kinderschutz-akut"}
 
@@ -137,3 +146,45 @@ def test_a_long_sentence_of_chatter_is_still_declined(semantic_shipped: Assistan
         "finanzamt abgeben"
     )
     assert answer.outcome == "none"
+
+
+@pytest.fixture(scope="module")
+def semantic_kb3(meaning: MeaningSource) -> Assistant:
+    """The assistant over tests/kb3 (a tuning set in another author's style)."""
+    knowledge = load_knowledge(KB3_KNOWLEDGE).knowledge
+    assert knowledge is not None
+    assistant = Assistant(knowledge, Clock(BERLIN), HolidayCalendar("BW"), meaning, embed_now=None)
+    assert assistant.semantic_ready
+    return assistant
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected", "among"),
+    [
+        # The words "gemeinde" (twice) pointed to the school entry; the meaning is housing.
+        (
+            "die familie muss in eine andere gemeinde umziehen, darf die gemeinde das "
+            "einfach bestimmen",
+            "l-wohnen",
+            1,
+        ),
+        # Not offered at all while the meaning's best counted no more than any other best.
+        (
+            "der klient lebt in hornberg und soll zur polizei wegen einer vorladung, wo muss "
+            "er hin",
+            "p-revier-haslach",
+            3,
+        ),
+        ("est-ce qu'il y a une aide pour les dettes à Offenbourg", "b-schulden", 3),
+    ],
+)
+def test_meaning_that_stands_out_counts_more_than_a_few_matched_words(
+    semantic_kb3: Assistant, question: str, expected: str, among: int
+) -> None:
+    """From the tuning set tests/kb3: the semantic score is the similarity over the
+    question's median in fixed units, so a meaning far ahead of the rest outweighs a
+    partial word match; divided by the question's own spread, every best counted 1.0."""
+    answer = semantic_kb3.answer(question)
+    offered = [answer.best] if answer.best is not None else answer.candidates
+    assert expected in [entry.id for entry in offered][:among]
