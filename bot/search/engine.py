@@ -60,6 +60,7 @@ from bot.search.index import (
 from bot.search.language import LanguageGuesser
 from bot.search.places import PlaceFinder
 from bot.search.semantic import SemanticIndex, all_passages, build_semantic
+from bot.search.terms import TermEmbedder, Terms, terms_of
 from bot.search.vectors import VectorCache
 
 LEXICAL_WEIGHT = 4.0
@@ -92,15 +93,39 @@ class Meaning:
     languages: LanguageSubspace | None = None  # language directions, for foreign questions
     residual: npt.NDArray[np.float32] | None = None  # passage norms without those directions
     scope: SentenceClassifier | None = None  # flags everyday chatter, off the job's topics
+    terms: TermEmbedder | None = None  # latent terms of questions in another language
+
+    def question_terms(self, question: str) -> Terms | None:
+        """The question's latent terms, if the knowledge has them for its passages."""
+        if self.terms is None or self.index.terms is None:
+            return None
+        return self.terms.embed_terms([question])[0]
 
     def similarities(
-        self, vector: npt.NDArray[np.float32], *, foreign: bool
+        self,
+        vector: npt.NDArray[np.float32],
+        *,
+        foreign: bool,
+        terms: Terms | None = None,
     ) -> npt.NDArray[np.float32]:
-        """Each entry's similarity to the question; a foreign question without its language."""
+        """Each entry's similarity to the question; a foreign question without its language,
+        and with its latent terms' similarity added when given (:mod:`bot.search.terms`)."""
         if foreign and self.languages is not None and self.residual is not None:
             projected = self.languages.project(vector)
-            return self.index.similarities(projected, self.residual)
-        return self.index.similarities(vector)
+            dense = self.index.similarities(projected, self.residual)
+        else:
+            dense = self.index.similarities(vector)
+        shared = None if terms is None else self.index.term_similarities(terms)
+        if shared is None or dense.size == 0:
+            return dense
+        # The terms' similarity over its median, brought to the dense similarities' spread:
+        # both views count alike, and the result stays on the dense scale the decision's
+        # thresholds were set on.
+        spread = float(np.std(shared))
+        if spread <= 0:
+            return dense
+        scale = float(np.std(dense)) / spread
+        return (dense + scale * (shared - float(np.median(shared)))).astype(np.float32)
 
 
 class MeaningSource:
@@ -120,6 +145,7 @@ class MeaningSource:
         self.languages = languages
         self.scope = scope
         self.language = LanguageGuesser()
+        self.terms = terms_of(embedder)
 
     @property
     def model_id(self) -> str:
@@ -128,17 +154,34 @@ class MeaningSource:
     def missing(self, knowledge: Knowledge, entries: list[Entry]) -> int:
         """How many passages of ``entries`` would have to be embedded."""
         texts, _ = all_passages(knowledge, entries)
-        return len(self.cache.missing(self.embedder.model_id, texts))
+        missing = len(self.cache.missing(self.embedder.model_id, texts))
+        if self.terms is not None:
+            missing += len(self.cache.missing(self.terms.model_id, texts))
+        return missing
 
     def meaning(
         self, knowledge: Knowledge, entries: list[Entry], *, compute: bool = True
     ) -> Meaning | None:
-        index = build_semantic(knowledge, entries, self.embedder, self.cache, compute=compute)
+        index = build_semantic(
+            knowledge,
+            entries,
+            self.embedder,
+            self.cache,
+            compute=compute,
+            term_embedder=self.terms,
+        )
         if index is None:
             return None
         residual = None if self.languages is None else self.languages.residual_norms(index.matrix)
         return Meaning(
-            index, self.embedder, self.danger, self.language, self.languages, residual, self.scope
+            index,
+            self.embedder,
+            self.danger,
+            self.language,
+            self.languages,
+            residual,
+            self.scope,
+            self.terms,
         )
 
 
@@ -177,7 +220,9 @@ class Engine:
         foreign = self.meaning.language.foreign(question)
         found = self.lexical.analyse(question, place, exact=foreign)
         vector = self.meaning.embedder.embed_queries([question])[0]
-        return self._fused(found, vector, self.meaning, foreign=foreign)
+        # Latent terms cost a second model run: only where they help, in another language.
+        terms = self.meaning.question_terms(question) if foreign else None
+        return self._fused(found, vector, self.meaning, foreign=foreign, terms=terms)
 
     def _fused(
         self,
@@ -186,6 +231,7 @@ class Engine:
         meaning: Meaning,
         *,
         foreign: bool,
+        terms: Terms | None = None,
     ) -> SearchResult:
         lexical = found.result
         urgent = self._urgent(lexical, found.words, vector, meaning.danger)
@@ -194,7 +240,7 @@ class Engine:
         valid = self.lexical.valid(found.place)
         if not valid.any():
             return _with(lexical, outcome="none", hits=[], urgent=urgent)
-        similarity = meaning.similarities(vector, foreign=foreign)
+        similarity = meaning.similarities(vector, foreign=foreign, terms=terms)
         scores, order = self._fuse(lexical.hits, similarity, valid, found.place, urgent)
         coverage = {h.entry.id: h.coverage for h in lexical.hits}
         hits = [
@@ -208,7 +254,9 @@ class Engine:
         chatter = not urgent and meaning.scope is not None and meaning.scope.flags(vector)
         if outcome == "none" and not chatter:
             if self._meaning_is_clear(lexical, similarity, valid):
-                outcome = "answer"
+                # In another language the meaning alone offers its closest entries rather
+                # than one alone: a wrong single entry there is often an emergency entry.
+                outcome = "choose" if foreign else "answer"
             elif foreign and not lexical.hits and self._meaning_is_likely(similarity, valid):
                 # No word of the question is known (another language, another script): the
                 # words cannot judge, so the closest entries are offered to choose from.

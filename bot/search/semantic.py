@@ -17,6 +17,7 @@ import numpy.typing as npt
 from bot.knowledge.base import Knowledge
 from bot.knowledge.model import Entry
 from bot.search.embedding import Embedder, Matrix
+from bot.search.terms import TermEmbedder, TermMatrix, Terms
 from bot.search.vectors import VectorCache
 
 _MAX_STEPS_PASSAGE = 6
@@ -55,6 +56,7 @@ class SemanticIndex:
     matrix: Matrix  # (passages, dim), normalised rows
     starts: npt.NDArray[np.intp]  # first passage of each entry (passages grouped by entry)
     size: int  # number of entries
+    terms: TermMatrix | None = None  # the passages' latent terms, if the model has them
 
     def similarities(
         self,
@@ -72,6 +74,14 @@ class SemanticIndex:
         if norms is not None:
             per_passage = per_passage / norms
         return np.maximum.reduceat(per_passage, self.starts)
+
+    def term_similarities(self, question: Terms) -> npt.NDArray[np.float32] | None:
+        """Each entry's latent-term similarity to the question: its closest passage."""
+        if self.terms is None:
+            return None
+        if self.size == 0:
+            return np.zeros(0, dtype=np.float32)
+        return np.maximum.reduceat(self.terms.scores(question), self.starts)
 
 
 def all_passages(knowledge: Knowledge, entries: list[Entry]) -> tuple[list[str], list[int]]:
@@ -92,6 +102,7 @@ def build_semantic(
     cache: VectorCache,
     *,
     compute: bool = True,
+    term_embedder: TermEmbedder | None = None,
 ) -> SemanticIndex | None:
     """The semantic index of ``entries``; with ``compute=False`` only from cached vectors
     (``None`` if any is missing, so the caller can answer lexically meanwhile)."""
@@ -99,6 +110,12 @@ def build_semantic(
     matrix = cache.vectors(embedder, texts, compute=compute)
     if matrix is None:
         return None
+    terms = None
+    if term_embedder is not None:
+        rows = cache.terms(term_embedder, texts, compute=compute)
+        if rows is None:
+            return None
+        terms = TermMatrix.of(rows, term_embedder.dim)
     if not texts:
         matrix = np.zeros((0, 1), dtype=np.float32)
     return SemanticIndex(
@@ -106,4 +123,5 @@ def build_semantic(
         np.ascontiguousarray(matrix, dtype=np.float32),
         np.array(starts, dtype=np.intp),
         len(entries),
+        terms,
     )

@@ -12,12 +12,13 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from bot.search.embedding import Embedder, Matrix
+from bot.search.terms import TermEmbedder, Terms
 
 log = logging.getLogger(__name__)
 
@@ -118,23 +119,47 @@ class VectorCache:
 
         With ``compute=False`` nothing is embedded: ``None`` unless every text is cached.
         """
-        model = embedder.model_id
+
+        def embed(batch: Sequence[str]) -> list[bytes]:
+            rows = embedder.embed_passages(batch)
+            return [row.astype(np.float32).tobytes() for row in rows]
+
+        blobs = self._blobs(embedder.model_id, texts, embed, compute=compute)
+        if blobs is None:
+            return None
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([np.frombuffer(blob, dtype=np.float32) for blob in blobs])
+
+    def terms(
+        self, embedder: TermEmbedder, texts: Sequence[str], *, compute: bool = True
+    ) -> list[Terms] | None:
+        """The latent terms of each text, cached like the vectors (under their own id)."""
+
+        def embed(batch: Sequence[str]) -> list[bytes]:
+            return [terms.to_bytes() for terms in embedder.embed_terms(batch)]
+
+        blobs = self._blobs(embedder.model_id, texts, embed, compute=compute)
+        return None if blobs is None else [Terms.from_bytes(blob) for blob in blobs]
+
+    def _blobs(
+        self,
+        model: str,
+        texts: Sequence[str],
+        embed: Callable[[Sequence[str]], list[bytes]],
+        *,
+        compute: bool,
+    ) -> list[bytes] | None:
         keys = [text_key(t) for t in texts]
         found = self.get(model, keys)
         todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
         if todo and not compute:
             return None
         for batch in _batches(todo, _BATCH):
-            rows = embedder.embed_passages(batch)
-            items = [
-                (text_key(t), row.astype(np.float32).tobytes())
-                for t, row in zip(batch, rows, strict=True)
-            ]
+            items = [(text_key(t), blob) for t, blob in zip(batch, embed(batch), strict=True)]
             self.put(model, items)
             found.update(items)
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([np.frombuffer(found[k], dtype=np.float32) for k in keys])
+        return [found[k] for k in keys]
 
 
 def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
