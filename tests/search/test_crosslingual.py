@@ -8,14 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.evaluation import read_questions
-from bot.knowledge.loader import load_knowledge
 from bot.search.crosslingual import MODEL_FILE, LanguageSubspace, load_subspace
-from bot.search.engine import Engine, MeaningSource
-from bot.search.index import SearchIndex
-
-ROOT = Path(__file__).resolve().parents[2]
-KB3 = ROOT / "tests" / "kb3"
+from bot.search.engine import MeaningSource
+from tests.search.kb3_foreign import foreign_kb3
 
 
 def _subspace(dim: int = 8) -> LanguageSubspace:
@@ -64,21 +59,11 @@ def test_foreign_questions_rank_the_right_entry_first_more_often(meaning: Meanin
     rank the right entry first more often with the language removed than without."""
     if meaning.languages is None:
         pytest.fail("the shipped language directions did not load for the bundled model")
-    knowledge = load_knowledge(KB3 / "knowledge").knowledge
-    assert knowledge is not None
-    engine = Engine(SearchIndex(knowledge))
-    semantic = meaning.meaning(knowledge, engine.entries)
-    assert semantic is not None
-    questions = [
-        q for q in read_questions(KB3 / "questions.yaml") if q.expect and q.lang not in (None, "de")
-    ]
-    assert len(questions) >= 50
-    vectors = meaning.embedder.embed_queries([q.q for q in questions])
-    right = {True: 0, False: 0}
-    for question, vector in zip(questions, vectors, strict=True):
-        valid = engine.lexical.valid(engine.lexical.analyse(question.q).place)
-        for foreign in (True, False):
-            similarity = np.where(valid, semantic.similarities(vector, foreign=foreign), -np.inf)
-            best = engine.entries[int(np.argmax(similarity))].id
-            right[foreign] += best in (question.expect or ())
+    kb3 = foreign_kb3(meaning)
+    right = {
+        foreign: kb3.right_first(
+            lambda _, vector, foreign=foreign: kb3.semantic.similarities(vector, foreign=foreign)
+        )
+        for foreign in (True, False)
+    }
     assert right[True] > right[False]

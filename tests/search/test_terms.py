@@ -9,14 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.evaluation import read_questions
-from bot.knowledge.loader import load_knowledge
-from bot.search.engine import Engine, MeaningSource
-from bot.search.index import SearchIndex
+from bot.evaluation import Question
+from bot.search.engine import MeaningSource
 from bot.search.terms import TermMatrix, Terms, terms_of
 from bot.search.vectors import VectorCache
-
-KB3 = Path(__file__).resolve().parents[2] / "tests" / "kb3"
+from tests.search.kb3_foreign import foreign_kb3
 
 
 class CountingTerms:
@@ -98,24 +95,15 @@ def test_foreign_questions_rank_the_right_entry_first_more_often_with_terms(
 ) -> None:
     """On tests/kb3 (a tuning set in another author's style), the other-language questions
     rank the right entry first more often with the latent terms added than without."""
-    knowledge = load_knowledge(KB3 / "knowledge").knowledge
-    assert knowledge is not None
-    engine = Engine(SearchIndex(knowledge))
-    semantic = meaning.meaning(knowledge, engine.entries)
-    assert semantic is not None and semantic.index.terms is not None
-    questions = [
-        q for q in read_questions(KB3 / "questions.yaml") if q.expect and q.lang not in (None, "de")
-    ]
-    assert len(questions) >= 50
-    vectors = meaning.embedder.embed_queries([q.q for q in questions])
-    right = {True: 0, False: 0}
-    for question, vector in zip(questions, vectors, strict=True):
-        valid = engine.lexical.valid(engine.lexical.analyse(question.q).place)
-        terms = semantic.question_terms(question.q)
-        for with_terms in (True, False):
-            similarity = semantic.similarities(
-                vector, foreign=True, terms=terms if with_terms else None
-            )
-            best = engine.entries[int(np.argmax(np.where(valid, similarity, -np.inf)))].id
-            right[with_terms] += best in (question.expect or ())
+    kb3 = foreign_kb3(meaning)
+    assert kb3.semantic.index.terms is not None
+
+    def with_terms(question: Question, vector: np.ndarray) -> np.ndarray:
+        terms = kb3.semantic.question_terms(question.q)
+        return kb3.semantic.similarities(vector, foreign=True, terms=terms)
+
+    def without(_: Question, vector: np.ndarray) -> np.ndarray:
+        return kb3.semantic.similarities(vector, foreign=True)
+
+    right = {True: kb3.right_first(with_terms), False: kb3.right_first(without)}
     assert right[True] > right[False]
